@@ -1,0 +1,3 @@
+export * from './queues.js';
+export * from './messages.js';
+export * from './jobs.js';

@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import { Channel } from './queues.js';
+
+/** E.164: a plus, a country code not starting with 0, at most 15 digits in all. */
+export const E164_PATTERN = /^\+[1-9]\d{6,14}$/;
+
+const shortText = (max: number) => z.string().trim().min(1).max(max);
+
+export const senderIdentitySchema = z
+  .object({
+    email: z.email().max(320).transform((v) => v.toLowerCase()).optional(),
+    phone: z.string().regex(E164_PATTERN, 'phone must be in E.164 form, e.g. +14155550123').optional(),
+    telegramId: z.string().regex(/^\d{1,20}$/, 'telegramId must be a numeric Telegram user id').optional(),
+    displayName: shortText(200).optional(),
+  })
+  .strict()
+  .refine((s) => Boolean(s.email || s.phone || s.telegramId), {
+    message: 'sender needs at least one identity: email, phone or telegramId',
+  });
+
+export const threadHintsSchema = z
+  .object({
+    ticketId: z.uuid().optional(),
+    ticketNumber: z.number().int().positive().optional(),
+    /** Message-IDs from In-Reply-To and References, nearest first, without angle brackets. */
+    messageIds: z.array(shortText(998)).max(100).default([]),
+    /** A channel's own conversation key, e.g. a Telegram chat id. */
+    threadKey: shortText(200).optional(),
+  })
+  .strict();
+
+const MAX_TEXT = 1_000_000;
+
+export const inboundMessageSchema = z
+  .object({
+    v: z.literal(1),
+    channel: z.enum(Channel),
+    channelAccountId: shortText(200),
+    /** The channel's own id for the message (Message-ID, Telegram update id, SMS id, submission id). */
+    externalId: shortText(998),
+    receivedAt: z.iso.datetime({ offset: true }),
+    sender: senderIdentitySchema,
+    subject: z.string().max(998).optional(),
+    text: z.string().max(MAX_TEXT),
+    /** Already sanitised by the channel; core sanitises again before storing. */
+    html: z.string().max(MAX_TEXT).optional(),
+    attachmentIds: z.array(z.uuid()).max(100).default([]),
+    threadHints: threadHintsSchema.default({ messageIds: [] }),
+    autoSubmitted: z.boolean().default(false),
+    /** Attachment id of the raw original (MIME source, update JSON), kept for audit. */
+    rawAttachmentId: z.uuid().optional(),
+    /** Extra facts from the channel, e.g. web form field values. */
+    metadata: z.record(z.string().max(200), z.union([z.string().max(10_000), z.number(), z.boolean()])).optional(),
+  })
+  .strict()
+  .refine((m) => m.text.trim().length > 0 || m.attachmentIds.length > 0, {
+    message: 'a message needs text or at least one attachment',
+    path: ['text'],
+  });
+
+export type SenderIdentity = z.infer<typeof senderIdentitySchema>;
+export type ThreadHints = z.infer<typeof threadHintsSchema>;
+export type InboundMessage = z.infer<typeof inboundMessageSchema>;
+/** What a producer builds: defaults may be left out. */
+export type InboundMessageInput = z.input<typeof inboundMessageSchema>;
+
+export const recipientSchema = z
+  .object({
+    email: z.email().max(320).optional(),
+    phone: z.string().regex(E164_PATTERN, 'phone must be in E.164 form').optional(),
+    telegramId: z.string().regex(/^\d{1,20}$/).optional(),
+    displayName: shortText(200).optional(),
+  })
+  .strict();
+
+export const outboundMessageSchema = z
+  .object({
+    v: z.literal(1),
+    messageId: z.uuid(),
+    ticketId: z.uuid(),
+    ticketNumber: z.number().int().positive(),
+    channel: z.enum([Channel.Email, Channel.Telegram, Channel.Sms]),
+    /** The account the customer wrote to, so the reply leaves from the same mailbox/bot/number. */
+    channelAccountId: shortText(200).optional(),
+    recipient: recipientSchema,
+    subject: z.string().max(998),
+    text: z.string().max(MAX_TEXT),
+    html: z.string().max(MAX_TEXT).optional(),
+    attachmentIds: z.array(z.uuid()).max(100).default([]),
+    threading: z
+      .object({
+        inReplyTo: shortText(998).optional(),
+        references: z.array(shortText(998)).max(100).default([]),
+        threadKey: shortText(200).optional(),
+      })
+      .strict()
+      .default({ references: [] }),
+    autoSubmitted: z.boolean().default(false),
+    createdAt: z.iso.datetime({ offset: true }),
+  })
+  .strict()
+  .superRefine((m, ctx) => {
+    const needed = { email: 'email', telegram: 'telegramId', sms: 'phone' } as const;
+    const key = needed[m.channel];
+    if (!m.recipient[key]) {
+      ctx.addIssue({ code: 'custom', path: ['recipient', key], message: `a ${m.channel} message needs recipient.${key}` });
+    }
+  });
+
+export type OutboundMessage = z.infer<typeof outboundMessageSchema>;
+export type OutboundMessageInput = z.input<typeof outboundMessageSchema>;
+
+export enum DeliveryStatus {
+  Queued = 'queued',
+  Sent = 'sent',
+  Delivered = 'delivered',
+  Failed = 'failed',
+}
+
+export const deliveryReportSchema = z
+  .object({
+    v: z.literal(1),
+    messageId: z.uuid(),
+    status: z.enum([DeliveryStatus.Sent, DeliveryStatus.Delivered, DeliveryStatus.Failed]),
+    /** The provider's id for the sent message (Message-ID, Telegram message id, SMS id). */
+    externalId: shortText(998).optional(),
+    reason: z.string().max(2000).optional(),
+    at: z.iso.datetime({ offset: true }),
+  })
+  .strict()
+  .refine((r) => r.status !== DeliveryStatus.Failed || Boolean(r.reason), {
+    message: 'a failed delivery needs a reason',
+    path: ['reason'],
+  });
+
+export type DeliveryReport = z.infer<typeof deliveryReportSchema>;
+export type DeliveryReportInput = z.input<typeof deliveryReportSchema>;

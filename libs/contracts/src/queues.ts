@@ -1,0 +1,51 @@
+/** Every queue the services exchange jobs on. No other string may name a queue. */
+export enum QueueName {
+  Inbound = 'inbound',
+  OutboundEmail = 'outbound-email',
+  OutboundTelegram = 'outbound-telegram',
+  OutboundSms = 'outbound-sms',
+  Delivery = 'delivery',
+}
+
+/** Every job name; a queue carries exactly one job name (see QUEUE_JOBS). */
+export enum JobName {
+  InboundMessage = 'inbound-message',
+  OutboundMessage = 'outbound-message',
+  DeliveryReport = 'delivery-report',
+}
+
+/** Channels a customer can reach us through, and that replies can go out on. */
+export enum Channel {
+  Email = 'email',
+  Telegram = 'telegram',
+  Sms = 'sms',
+  Webform = 'webform',
+}
+
+/** Channels that have an outbound queue (the web form replies by e-mail). */
+export type OutboundChannel = Channel.Email | Channel.Telegram | Channel.Sms;
+
+export const OUTBOUND_CHANNELS: readonly OutboundChannel[] = [Channel.Email, Channel.Telegram, Channel.Sms];
+
+export function isOutboundChannel(channel: string): channel is OutboundChannel {
+  return (OUTBOUND_CHANNELS as readonly string[]).includes(channel);
+}
+
+export function outboundQueueFor(channel: OutboundChannel): QueueName {
+  switch (channel) {
+    case Channel.Email:
+      return QueueName.OutboundEmail;
+    case Channel.Telegram:
+      return QueueName.OutboundTelegram;
+    case Channel.Sms:
+      return QueueName.OutboundSms;
+  }
+}
+
+export const QUEUE_JOBS = {
+  [QueueName.Inbound]: JobName.InboundMessage,
+  [QueueName.OutboundEmail]: JobName.OutboundMessage,
+  [QueueName.OutboundTelegram]: JobName.OutboundMessage,
+  [QueueName.OutboundSms]: JobName.OutboundMessage,
+  [QueueName.Delivery]: JobName.DeliveryReport,
+} as const satisfies Record<QueueName, JobName>;
