@@ -1,1 +1,31 @@
-export default async function globalSetup() {}
+/**
+ * One database and one Redis key prefix per test run, so runs never see each other's data and a
+ * developer's own database is never touched. The database starts empty; the first core started
+ * by a test applies the migrations, exactly as in production.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+export default async function globalSetup(): Promise<void> {
+  const run = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  const base = new URL(process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  base.pathname = `/switchboard_test_${run}`;
+  const url = base.toString();
+  Object.assign(process.env, {
+    NODE_ENV: 'test',
+    DATABASE_URL: url,
+    REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    QUEUE_PREFIX: `sbtest-${run}`,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    SEED_ADMIN_PASSWORD: 'admin-password-for-tests',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+  });
+  const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' });
+  try {
+    await admin.connect();
+  } catch (err) {
+    throw new Error(`tests need PostgreSQL at ${base.host} (${(err as Error).message}); start it or set TEST_DATABASE_URL`);
+  }
+  await admin.query(`CREATE DATABASE "${base.pathname.slice(1)}"`);
+  await admin.end();
+}

@@ -1,16 +1,23 @@
 import 'reflect-metadata';
-import { Controller, Get, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { QueueName } from '@switchboard/contracts';
+import { ConfigError, createLogger, installGracefulShutdown, loadConfig } from '@switchboard/common';
+import { createCoreApp } from './bootstrap.js';
+import { coreEnvSchema } from './config.js';
+import { DependencyUnavailable } from './database/prepare-database.js';
 
-@Controller()
-class HelloController {
-  @Get('health')
-  health() {
-    return { ok: true, q: QueueName.Inbound };
-  }
+async function main(): Promise<void> {
+  const config = loadConfig(coreEnvSchema);
+  const logger = createLogger('core', config.LOG_LEVEL);
+  const app = await createCoreApp(config, logger);
+  installGracefulShutdown(app, logger, config.SHUTDOWN_TIMEOUT_MS);
+  await app.listen(config.PORT);
+  logger.info({ port: config.PORT }, `core listening on http://127.0.0.1:${config.PORT} (API /api/v1, docs /api/docs)`);
 }
-@Module({ controllers: [HelloController] })
-class AppModule {}
-const app = await NestFactory.create(AppModule);
-await app.listen(3999);
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof DependencyUnavailable) {
+    console.error(`core: ${err.message}`);
+  } else {
+    console.error('core: failed to start:', err);
+  }
+  process.exit(1);
+});

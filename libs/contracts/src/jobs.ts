@@ -9,10 +9,15 @@ import {
 } from './messages.js';
 import { JobName } from './queues.js';
 
+/** A scheduler tick; carries nothing but the version. */
+export const resumeOnHoldSchema = z.object({ v: z.literal(1) }).strict();
+export type ResumeOnHold = z.infer<typeof resumeOnHoldSchema>;
+
 export interface JobPayloads {
   [JobName.InboundMessage]: InboundMessage;
   [JobName.OutboundMessage]: OutboundMessage;
   [JobName.DeliveryReport]: DeliveryReport;
+  [JobName.ResumeOnHold]: ResumeOnHold;
 }
 
 /** A job as a handler sees it; structurally compatible with a BullMQ Job. */
@@ -29,6 +34,7 @@ export const JOB_SCHEMAS = {
   [JobName.InboundMessage]: inboundMessageSchema,
   [JobName.OutboundMessage]: outboundMessageSchema,
   [JobName.DeliveryReport]: deliveryReportSchema,
+  [JobName.ResumeOnHold]: resumeOnHoldSchema,
 } as const satisfies Record<JobName, z.ZodType>;
 
 /** Thrown when a payload does not match its contract; the message says what is wrong, field by field. */

@@ -5,6 +5,8 @@ export enum QueueName {
   OutboundTelegram = 'outbound-telegram',
   OutboundSms = 'outbound-sms',
   Delivery = 'delivery',
+  /** Core's own timed work (on-hold resume, outbox housekeeping); produced and consumed by core. */
+  CoreScheduler = 'core-scheduler',
 }
 
 /** Every job name; a queue carries exactly one job name (see QUEUE_JOBS). */
@@ -12,6 +14,7 @@ export enum JobName {
   InboundMessage = 'inbound-message',
   OutboundMessage = 'outbound-message',
   DeliveryReport = 'delivery-report',
+  ResumeOnHold = 'resume-on-hold',
 }
 
 /** Channels a customer can reach us through, and that replies can go out on. */
@@ -48,4 +51,5 @@ export const QUEUE_JOBS = {
   [QueueName.OutboundTelegram]: JobName.OutboundMessage,
   [QueueName.OutboundSms]: JobName.OutboundMessage,
   [QueueName.Delivery]: JobName.DeliveryReport,
+  [QueueName.CoreScheduler]: JobName.ResumeOnHold,
 } as const satisfies Record<QueueName, JobName>;

@@ -1,0 +1,29 @@
+import { baseEnvSchema, envBoolean, envInt, envPort } from '@switchboard/common';
+import { z } from 'zod';
+
+export const coreEnvSchema = baseEnvSchema
+  .extend({
+    PORT: envPort(3000),
+    /** Signs agents' access tokens (HS256). */
+    JWT_SECRET: z.string({ message: 'is required (a random string of at least 32 characters)' }).min(32, 'must be at least 32 characters'),
+    JWT_TTL_SECONDS: envInt(12 * 3600, 60, 30 * 24 * 3600),
+    MIGRATIONS_RUN: envBoolean(true),
+    SEED_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+    SEED_DEMO: envBoolean(false),
+    REOPEN_WINDOW_DAYS: envInt(7, 0, 3650),
+    INBOUND_CONCURRENCY: envInt(16, 1, 256),
+    DELIVERY_CONCURRENCY: envInt(8, 1, 256),
+    /** 0 = worker concurrency + 8, so every worker and the API always get a connection. */
+    DB_POOL_SIZE: envInt(0, 0, 500),
+    ATTACHMENT_MAX_BYTES: envInt(25 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    OUTBOX_POLL_MS: envInt(250, 10, 60_000),
+    OUTBOX_BATCH_SIZE: envInt(200, 1, 5_000),
+    SCHEDULER_INTERVAL_MS: envInt(15_000, 1_000, 3_600_000),
+    /** Run the inbound/delivery workers, outbox relay and schedulers in this process (API-only replicas set false). */
+    WORKERS_ENABLED: envBoolean(true),
+  })
+  .transform((c) => ({ ...c, DB_POOL_SIZE: c.DB_POOL_SIZE || c.INBOUND_CONCURRENCY + c.DELIVERY_CONCURRENCY + 8 }));
+
+export type CoreConfig = z.infer<typeof coreEnvSchema>;
+
+export const CORE_CONFIG = Symbol('CORE_CONFIG');

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { baseEnvSchema, ConfigError, envBoolean, envInt, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('applies defaults', () => {
+    const cfg = loadConfig(baseEnvSchema, {});
+    expect(cfg.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/switchboard');
+    expect(cfg.REDIS_URL).toBe('redis://127.0.0.1:6379');
+    expect(cfg.LOG_LEVEL).toBe('info');
+  });
+
+  it('names every bad variable and its value in one message', () => {
+    const schema = baseEnvSchema.extend({ PORT: envInt(3000, 1, 65535), FLAG: envBoolean(false) });
+    let err: unknown;
+    try {
+      loadConfig(schema, { DATABASE_URL: 'mysql://x', PORT: 'abc', FLAG: 'maybe' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const message = (err as Error).message;
+    expect(message).toContain('DATABASE_URL="mysql://x": expected a postgres or postgresql URL');
+    expect(message).toContain('PORT="abc"');
+    expect(message).toContain('FLAG="maybe": expected true or false');
+  });
+
+  it('reports a missing required variable', () => {
+    expect(() => loadConfig(z.object({ JWT_SECRET: z.string().min(32) }), {})).toThrow(/JWT_SECRET: /);
+  });
+
+  it('parses booleans', () => {
+    const schema = z.object({ A: envBoolean(true), B: envBoolean(false), C: envBoolean(false) });
+    expect(loadConfig(schema, { B: 'yes', C: '0' })).toEqual({ A: true, B: true, C: false });
+  });
+});

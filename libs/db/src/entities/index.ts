@@ -1,0 +1,47 @@
+import { AgentGroup } from './agent-group.entity.js';
+import { Agent } from './agent.entity.js';
+import { AttachmentBlob } from './attachment-blob.entity.js';
+import { Attachment } from './attachment.entity.js';
+import { CompanyDomain } from './company-domain.entity.js';
+import { Company } from './company.entity.js';
+import { ContactIdentity } from './contact-identity.entity.js';
+import { Contact } from './contact.entity.js';
+import { Message } from './message.entity.js';
+import { OutboxEntry } from './outbox-entry.entity.js';
+import { Status } from './status.entity.js';
+import { TicketEvent } from './ticket-event.entity.js';
+import { Ticket } from './ticket.entity.js';
+
+export * from './enums.js';
+export {
+  Agent,
+  AgentGroup,
+  Attachment,
+  AttachmentBlob,
+  Company,
+  CompanyDomain,
+  Contact,
+  ContactIdentity,
+  Message,
+  OutboxEntry,
+  Status,
+  Ticket,
+  TicketEvent,
+};
+
+/** Class references, not globs: the services are bundled. */
+export const ENTITIES = [
+  Agent,
+  AgentGroup,
+  Attachment,
+  AttachmentBlob,
+  Company,
+  CompanyDomain,
+  Contact,
+  ContactIdentity,
+  Message,
+  OutboxEntry,
+  Status,
+  Ticket,
+  TicketEvent,
+];

@@ -1,0 +1,3 @@
+export * from './redis.js';
+export * from './options.js';
+export * from './queue.module.js';

@@ -1,0 +1,62 @@
+import { ADMIN, ApiClient } from '../support/http.js';
+import { startCore, type RunningCore } from '../support/core.js';
+
+describe('auth and health (real Postgres + Redis)', () => {
+  let core: RunningCore;
+  let anon: ApiClient;
+
+  beforeAll(async () => {
+    core = await startCore();
+    anon = new ApiClient(core.api);
+  });
+  afterAll(() => core.close());
+
+  it('reports database and Redis health', async () => {
+    const res = await fetch(`${core.url}/health`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok', checks: { database: { status: 'up' }, redis: { status: 'up' } } });
+  });
+
+  it('logs the seeded admin in and answers /me', async () => {
+    const res = await anon.post('/auth/login', ADMIN);
+    expect(res.status).toBe(200);
+    expect(res.body.accessToken).toEqual(expect.any(String));
+    const me = await anon.withToken(res.body.accessToken).get('/me');
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ email: ADMIN.email, role: 'admin' });
+  });
+
+  it('refuses a wrong password with 401 and a code', async () => {
+    const res = await anon.post('/auth/login', { email: ADMIN.email, password: 'nope' });
+    expect(res.status).toBe(401);
+    expect(res.body.error).toMatchObject({ code: 'unauthenticated', message: 'e-mail or password is wrong', errorId: expect.any(String) });
+  });
+
+  it('rejects a malformed login body with 400 naming the field', async () => {
+    const res = await anon.post('/auth/login', { email: 'not-an-email' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('validation_failed');
+    expect(res.body.error.message).toContain('email');
+    expect(res.body.error.message).toContain('password');
+  });
+
+  it('answers 401 without a token and for a forged one', async () => {
+    expect((await anon.get('/me')).status).toBe(401);
+    const forged = await anon.withToken('eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl').get('/me');
+    expect(forged.status).toBe(401);
+    expect(forged.body.error.message).toBe('access token is invalid');
+  });
+
+  it('serves the OpenAPI document', async () => {
+    const res = await fetch(`${core.url}/api/docs/openapi.json`);
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toContain('/api/v1/auth/login');
+  });
+
+  it('answers an unknown route with the JSON error shape', async () => {
+    const res = await anon.get('/nothing-here');
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('not_found');
+  });
+});
