@@ -5,3 +5,4 @@ export * from './validation.js';
 export * from './health.js';
 export * from './shutdown.js';
 export * from './public.js';
+export * from './html.js';

@@ -1,3 +1,4 @@
 export * from './redis.js';
 export * from './options.js';
 export * from './queue.module.js';
+export * from './parse-job.js';

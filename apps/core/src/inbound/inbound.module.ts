@@ -1,4 +1,9 @@
 import { Module } from '@nestjs/common';
+import { InboundMessageProcessor } from './inbound-message.processor.js';
+import { InboundService } from './inbound.service.js';
 
-@Module({})
+@Module({
+  providers: [InboundService, InboundMessageProcessor],
+  exports: [InboundService],
+})
 export class InboundModule {}

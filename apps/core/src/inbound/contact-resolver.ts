@@ -1,0 +1,81 @@
+import type { Channel, SenderIdentity } from '@switchboard/contracts';
+import { IdentityKind } from '@switchboard/db';
+import type { EntityManager } from 'typeorm';
+
+export interface ResolvedContact {
+  id: string;
+  companyId: string | null;
+  created: boolean;
+}
+
+/** Retried by the transaction helper: another worker created the same contact a moment ago. */
+export class ConcurrentContactCreation extends Error {
+  override readonly name = 'ConcurrentContactCreation';
+}
+
+type IdentityPair = [IdentityKind, string];
+
+/** The sender's identities, the channel's own first (it is the one the message proves). */
+export function senderIdentities(sender: SenderIdentity, channel: Channel): IdentityPair[] {
+  const all: IdentityPair[] = [];
+  if (sender.telegramId) all.push([IdentityKind.Telegram, sender.telegramId]);
+  if (sender.phone) all.push([IdentityKind.Phone, sender.phone]);
+  if (sender.email) all.push([IdentityKind.Email, sender.email.toLowerCase()]);
+  const native = channel === 'telegram' ? IdentityKind.Telegram : channel === 'sms' ? IdentityKind.Phone : IdentityKind.Email;
+  return all.sort((a, b) => Number(b[0] === native) - Number(a[0] === native));
+}
+
+export function emailDomain(email: string | undefined): string | undefined {
+  const at = email?.lastIndexOf('@') ?? -1;
+  return at > 0 ? email!.slice(at + 1).toLowerCase() : undefined;
+}
+
+/**
+ * Finds the contact behind a message's sender, or creates one (company by e-mail domain).
+ * Identities the sender brings that nobody owns yet are added to the contact; identities owned
+ * by someone else are left alone (an e-mail typed into a web form proves nothing).
+ */
+export async function resolveContact(em: EntityManager, sender: SenderIdentity, channel: Channel): Promise<ResolvedContact> {
+  const ids = senderIdentities(sender, channel);
+  const kinds = ids.map((i) => i[0]);
+  const values = ids.map((i) => i[1]);
+  const found = (await em.query(
+    `SELECT ci.contact_id AS id, ci.kind, c.company_id AS "companyId"
+       FROM contact_identities ci JOIN contacts c ON c.id = ci.contact_id
+      WHERE (ci.kind, ci.value) IN (SELECT * FROM unnest($1::identity_kind[], $2::text[]))`,
+    [kinds, values],
+  )) as { id: string; kind: IdentityKind; companyId: string | null }[];
+
+  if (found.length > 0) {
+    const chosen = kinds.map((k) => found.find((f) => f.kind === k)).find(Boolean)!;
+    const known = new Set(found.map((f) => f.kind));
+    const missing = ids.filter(([k]) => !known.has(k));
+    if (missing.length) await insertIdentities(em, chosen.id, missing);
+    return { id: chosen.id, companyId: chosen.companyId, created: false };
+  }
+
+  const domain = emailDomain(sender.email);
+  const [contact] = (await em.query(
+    `INSERT INTO contacts (name, company_id)
+     VALUES ($1, (SELECT company_id FROM company_domains WHERE domain = $2))
+     RETURNING id, company_id AS "companyId"`,
+    [sender.displayName ?? null, domain ?? null],
+  )) as { id: string; companyId: string | null }[];
+  const inserted = await insertIdentities(em, contact!.id, ids);
+  if (!inserted.includes(ids[0]![0])) {
+    // Lost a race for the channel's own identity: roll back and let the retry find the winner.
+    throw new ConcurrentContactCreation(`identity ${ids[0]![0]}:${ids[0]![1]} was created concurrently`);
+  }
+  return { id: contact!.id, companyId: contact!.companyId, created: true };
+}
+
+async function insertIdentities(em: EntityManager, contactId: string, ids: IdentityPair[]): Promise<IdentityKind[]> {
+  const rows = (await em.query(
+    `INSERT INTO contact_identities (contact_id, kind, value)
+     SELECT $1, k, v FROM unnest($2::identity_kind[], $3::text[]) AS t(k, v)
+     ON CONFLICT (kind, value) DO NOTHING
+     RETURNING kind`,
+    [contactId, ids.map((i) => i[0]), ids.map((i) => i[1])],
+  )) as { kind: IdentityKind }[];
+  return rows.map((r) => r.kind);
+}
