@@ -24,7 +24,7 @@ export default async function globalSetup(): Promise<void> {
   try {
     await admin.connect();
   } catch (err) {
-    throw new Error(`tests need PostgreSQL at ${base.host} (${(err as Error).message}); start it or set TEST_DATABASE_URL`);
+    throw new Error(`tests need PostgreSQL at ${base.host} (${(err as Error).message}); start it or set TEST_DATABASE_URL`, { cause: err });
   }
   await admin.query(`CREATE DATABASE "${base.pathname.slice(1)}"`);
   await admin.end();

@@ -34,7 +34,7 @@ describe('inbound consumer (real Postgres + Redis + BullMQ)', () => {
     )[0];
   const messageCount = async (ticketId: string) => Number((await core.ds.query(`SELECT count(*) FROM messages WHERE ticket_id = $1`, [ticketId]))[0].count);
   const events = async (ticketId: string) =>
-    ((await core.ds.query(`SELECT kind, data FROM ticket_events WHERE ticket_id = $1 ORDER BY id`, [ticketId])) as { kind: string }[]).map((e) => e.kind);
+    (await core.ds.query<{ kind: string }[]>(`SELECT kind, data FROM ticket_events WHERE ticket_id = $1 ORDER BY id`, [ticketId])).map((e) => e.kind);
 
   it('creates a ticket, a contact and binds the company by e-mail domain', async () => {
     const [company] = await core.ds.query(`INSERT INTO companies (name) VALUES ('Acme') RETURNING id`);
@@ -136,7 +136,7 @@ describe('inbound consumer (real Postgres + Redis + BullMQ)', () => {
   });
 
   it('fails a malformed job at once with a clear reason and keeps it', async () => {
-    const job = await inbound.add(JobName.InboundMessage, { v: 1, channel: 'fax', text: '' } as never, { jobId: 'malformed-1' });
+    const job = await inbound.add(JobName.InboundMessage, { v: 1, channel: 'fax', text: '' }, { jobId: 'malformed-1' });
     const { state, job: failed } = await settled(inbound, job.id!);
     expect(state).toBe('failed');
     expect(failed.attemptsMade).toBe(1);

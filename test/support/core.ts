@@ -6,6 +6,7 @@ import 'reflect-metadata';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { loadConfig, createLogger } from '@switchboard/common';
+import { QueueName } from '@switchboard/contracts';
 import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { createCoreApp } from '../../apps/core/src/bootstrap.js';
@@ -38,7 +39,7 @@ export async function startCore(overrides: Record<string, string> = {}): Promise
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
   const ds = app.get<DataSource>(getDataSourceToken());
-  const [{ db }] = (await ds.query('SELECT current_database() AS db')) as { db: string }[];
+  const [{ db }] = await ds.query<{ db: string }[]>('SELECT current_database() AS db');
   if (!db.startsWith('switchboard_test_')) throw new Error(`connected to ${db}, not the test database`);
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
   return {
@@ -63,7 +64,10 @@ export async function resetState(core: Pick<RunningCore, 'ds' | 'redis' | 'confi
   await core.ds.query(`DELETE FROM agents WHERE email <> 'admin@example.com'`);
   await core.ds.query(`DELETE FROM statuses WHERE NOT is_system`);
   await core.ds.query(`DELETE FROM agent_groups WHERE name NOT IN ('1st line', '2nd line')`);
-  await deleteKeys(core.redis, `${core.config.QUEUE_PREFIX}:*`);
+  // The scheduler queue keeps the running core's job scheduler; everything else goes.
+  for (const q of Object.values(QueueName).filter((n) => n !== QueueName.CoreScheduler)) {
+    await deleteKeys(core.redis, `${core.config.QUEUE_PREFIX}:${q}:*`);
+  }
 }
 
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {

@@ -84,10 +84,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
       status = exception.getStatus();
       code = HTTP_CODES[status] ?? (status >= 500 ? ErrorCode.Internal : ErrorCode.ValidationFailed);
       const body = exception.getResponse();
-      message =
-        typeof body === 'string'
-          ? body
-          : String((body as { message?: unknown }).message ?? exception.message);
+      const raw = typeof body === 'string' ? body : (body as { message?: unknown }).message;
+      message = typeof raw === 'string' ? raw : Array.isArray(raw) ? raw.map(String).join('; ') : exception.message;
       if (status === 404 && message.startsWith('Cannot ')) message = `no route: ${message.slice(7)}`;
     } else if (isBodyParserError(exception)) {
       status = exception.status;

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AttachmentsController } from './attachments.controller.js';
 
-@Module({})
+@Module({ controllers: [AttachmentsController] })
 export class AttachmentsModule {}

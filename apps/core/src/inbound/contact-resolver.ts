@@ -1,4 +1,4 @@
-import type { Channel, SenderIdentity } from '@switchboard/contracts';
+import { Channel, type SenderIdentity } from '@switchboard/contracts';
 import { IdentityKind } from '@switchboard/db';
 import type { EntityManager } from 'typeorm';
 
@@ -21,7 +21,7 @@ export function senderIdentities(sender: SenderIdentity, channel: Channel): Iden
   if (sender.telegramId) all.push([IdentityKind.Telegram, sender.telegramId]);
   if (sender.phone) all.push([IdentityKind.Phone, sender.phone]);
   if (sender.email) all.push([IdentityKind.Email, sender.email.toLowerCase()]);
-  const native = channel === 'telegram' ? IdentityKind.Telegram : channel === 'sms' ? IdentityKind.Phone : IdentityKind.Email;
+  const native = channel === Channel.Telegram ? IdentityKind.Telegram : channel === Channel.Sms ? IdentityKind.Phone : IdentityKind.Email;
   return all.sort((a, b) => Number(b[0] === native) - Number(a[0] === native));
 }
 
@@ -39,12 +39,12 @@ export async function resolveContact(em: EntityManager, sender: SenderIdentity, 
   const ids = senderIdentities(sender, channel);
   const kinds = ids.map((i) => i[0]);
   const values = ids.map((i) => i[1]);
-  const found = (await em.query(
+  const found = await em.query<{ id: string; kind: IdentityKind; companyId: string | null }[]>(
     `SELECT ci.contact_id AS id, ci.kind, c.company_id AS "companyId"
        FROM contact_identities ci JOIN contacts c ON c.id = ci.contact_id
       WHERE (ci.kind, ci.value) IN (SELECT * FROM unnest($1::identity_kind[], $2::text[]))`,
     [kinds, values],
-  )) as { id: string; kind: IdentityKind; companyId: string | null }[];
+  );
 
   if (found.length > 0) {
     const chosen = kinds.map((k) => found.find((f) => f.kind === k)).find(Boolean)!;
@@ -55,27 +55,27 @@ export async function resolveContact(em: EntityManager, sender: SenderIdentity, 
   }
 
   const domain = emailDomain(sender.email);
-  const [contact] = (await em.query(
+  const [contact] = await em.query<{ id: string; companyId: string | null }[]>(
     `INSERT INTO contacts (name, company_id)
      VALUES ($1, (SELECT company_id FROM company_domains WHERE domain = $2))
      RETURNING id, company_id AS "companyId"`,
     [sender.displayName ?? null, domain ?? null],
-  )) as { id: string; companyId: string | null }[];
-  const inserted = await insertIdentities(em, contact!.id, ids);
-  if (!inserted.includes(ids[0]![0])) {
+  );
+  const inserted = await insertIdentities(em, contact.id, ids);
+  if (!inserted.includes(ids[0][0])) {
     // Lost a race for the channel's own identity: roll back and let the retry find the winner.
-    throw new ConcurrentContactCreation(`identity ${ids[0]![0]}:${ids[0]![1]} was created concurrently`);
+    throw new ConcurrentContactCreation(`identity ${ids[0][0]}:${ids[0][1]} was created concurrently`);
   }
-  return { id: contact!.id, companyId: contact!.companyId, created: true };
+  return { id: contact.id, companyId: contact.companyId, created: true };
 }
 
 async function insertIdentities(em: EntityManager, contactId: string, ids: IdentityPair[]): Promise<IdentityKind[]> {
-  const rows = (await em.query(
+  const rows = await em.query<{ kind: IdentityKind }[]>(
     `INSERT INTO contact_identities (contact_id, kind, value)
      SELECT $1, k, v FROM unnest($2::identity_kind[], $3::text[]) AS t(k, v)
      ON CONFLICT (kind, value) DO NOTHING
      RETURNING kind`,
     [contactId, ids.map((i) => i[0]), ids.map((i) => i[1])],
-  )) as { kind: IdentityKind }[];
+  );
   return rows.map((r) => r.kind);
 }

@@ -8,7 +8,7 @@ import { CORE_CONFIG, type CoreConfig } from '../config.js';
 import { inTransaction, pgCode, UNIQUE_VIOLATION } from '../database/transaction.js';
 import { recordEvents, type Actor, type HistoryEvent } from '../history/history.js';
 import { reopenDecision } from '../tickets/status-lifecycle.js';
-import { ConcurrentContactCreation, resolveContact } from './contact-resolver.js';
+import { ConcurrentContactCreation, resolveContact, senderIdentities } from './contact-resolver.js';
 import { matchThread, type ThreadMatch } from './thread-matcher.js';
 
 export type InboundOutcome = 'created' | 'appended' | 'reopened' | 'follow_up' | 'duplicate';
@@ -62,20 +62,20 @@ export class InboundService {
   }
 
   private async findExisting(msg: InboundMessage): Promise<InboundResult | undefined> {
-    const rows = (await this.ds.query(
+    const rows = await this.ds.query<{ id: string; ticketId: string; number: number }[]>(
       `SELECT m.id, m.ticket_id AS "ticketId", t.number::int AS number FROM messages m JOIN tickets t ON t.id = m.ticket_id
         WHERE m.channel_account_id = $1 AND m.external_id = $2 AND m.direction = 'inbound'`,
       [msg.channelAccountId, msg.externalId],
-    )) as { id: string; ticketId: string; number: number }[];
+    );
     const row = rows[0];
     return row && { outcome: 'duplicate', ticketId: row.ticketId, ticketNumber: row.number, messageId: row.id };
   }
 
   private async apply(em: EntityManager, msg: InboundMessage): Promise<InboundResult> {
-    const dup = (await em.query(
+    const dup = await em.query<unknown[]>(
       `SELECT 1 FROM messages WHERE channel_account_id = $1 AND external_id = $2 AND direction = 'inbound'`,
       [msg.channelAccountId, msg.externalId],
-    )) as unknown[];
+    );
     if (dup.length) throw new DuplicateMessage();
 
     const receivedAt = new Date(msg.receivedAt);
@@ -115,11 +115,11 @@ export class InboundService {
       }
     }
 
-    const [message] = (await em.query(
+    const [message] = await em.query<{ id: string }[]>(
       `INSERT INTO messages (ticket_id, direction, author_kind, author_contact_id, visibility, channel, channel_account_id,
                              external_id, thread_key, subject, text, html, threaded_by, threaded_by_value, auto_submitted,
-                             raw_attachment_id, metadata, received_at)
-       VALUES ($1, 'inbound', 'contact', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16)
+                             raw_attachment_id, metadata, received_at, contact_address)
+       VALUES ($1, 'inbound', 'contact', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16, $17)
        ON CONFLICT (channel_account_id, external_id) WHERE direction = 'inbound' DO NOTHING
        RETURNING id`,
       [
@@ -139,8 +139,9 @@ export class InboundService {
         msg.rawAttachmentId ?? null,
         msg.metadata || warning ? JSON.stringify({ ...msg.metadata, ...(warning ? { warning } : {}) }) : null,
         receivedAt,
+        senderIdentities(msg.sender, msg.channel)[0][1],
       ],
-    )) as { id: string }[];
+    );
     if (!message) throw new DuplicateMessage();
 
     const attachmentIds = [...msg.attachmentIds, ...(msg.rawAttachmentId ? [msg.rawAttachmentId] : [])];
@@ -161,14 +162,14 @@ export class InboundService {
   }
 
   private async createTicket(em: EntityManager, msg: InboundMessage, contactId: string, companyId: string | null, parentTicketId: string | null) {
-    const [row] = (await em.query(
+    const [row] = await em.query<{ id: string; number: number }[]>(
       `INSERT INTO tickets (subject, status_key, status_kind, registration_channel, contact_id, company_id, parent_ticket_id,
                             active_since, last_customer_message_at)
        VALUES ($1, 'open', 'open', $2, $3, $4, $5, now(), $6)
        RETURNING id, number::int AS number`,
       [ticketSubject(msg), msg.channel, contactId, companyId, parentTicketId, new Date(msg.receivedAt)],
-    )) as { id: string; number: number }[];
-    return row!;
+    );
+    return row;
   }
 
   /** A customer wrote on an existing ticket: reopen it, or move pending back to open. */

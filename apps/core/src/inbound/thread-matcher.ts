@@ -65,6 +65,6 @@ export async function matchThread(em: EntityManager, msg: InboundMessage): Promi
 }
 
 async function one<T = MatchedTicket>(em: EntityManager, sql: string, params: unknown[]): Promise<T | undefined> {
-  const rows = (await em.query(sql, params)) as T[];
+  const rows = await em.query<T[]>(sql, params);
   return rows[0];
 }

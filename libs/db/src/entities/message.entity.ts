@@ -58,6 +58,10 @@ export class Message {
   @Column({ name: 'external_id', type: 'text', nullable: true })
   externalId: string | null;
 
+  /** The customer's address on this channel: where an inbound message came from, where an outbound one went. */
+  @Column({ name: 'contact_address', type: 'text', nullable: true })
+  contactAddress: string | null;
+
   /** A channel conversation key, e.g. a Telegram chat id. */
   @Column({ name: 'thread_key', type: 'text', nullable: true })
   threadKey: string | null;

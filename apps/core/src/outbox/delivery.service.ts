@@ -1,0 +1,56 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DeliveryStatus, type DeliveryReport } from '@switchboard/contracts';
+import type { DataSource } from 'typeorm';
+import { queryRows } from '../database/sql.js';
+import { recordEvents, SYSTEM } from '../history/history.js';
+
+/**
+ * Delivery states only move forward: queued → sent → delivered or failed. A late or repeated
+ * report (at-least-once delivery, providers reporting out of order) is ignored, so `sent` never
+ * overwrites `delivered`. Failed and delivered are both final until an agent retries.
+ */
+export const DELIVERY_RANK: Record<DeliveryStatus, number> = {
+  [DeliveryStatus.Queued]: 0,
+  [DeliveryStatus.Sent]: 1,
+  [DeliveryStatus.Delivered]: 2,
+  [DeliveryStatus.Failed]: 2,
+};
+
+export type DeliveryOutcome = 'applied' | 'stale' | 'unknown_message';
+
+@Injectable()
+export class DeliveryService {
+  private readonly logger = new Logger(DeliveryService.name);
+
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  async apply(report: DeliveryReport): Promise<DeliveryOutcome> {
+    return this.ds.transaction(async (em) => {
+      const rank = DELIVERY_RANK[report.status];
+      const updated = await queryRows<{ id: string; ticket_id: string }>(
+        em,
+        `UPDATE messages
+            SET delivery_status = $2, delivery_error = $3, delivery_updated_at = $4,
+                external_id = COALESCE($5, external_id)
+          WHERE id = $1 AND direction = 'outbound'
+            AND (CASE delivery_status WHEN 'queued' THEN 0 WHEN 'sent' THEN 1 ELSE 2 END) < $6
+          RETURNING id, ticket_id`,
+        [report.messageId, report.status, report.status === DeliveryStatus.Failed ? (report.reason ?? null) : null, new Date(report.at), report.externalId ?? null, rank],
+      );
+      const row = updated[0];
+      if (!row) {
+        const exists = await em.query<unknown[]>(`SELECT 1 FROM messages WHERE id = $1`, [report.messageId]);
+        if (exists.length === 0) {
+          this.logger.warn({ messageId: report.messageId, status: report.status }, 'delivery report for a message that does not exist');
+          return 'unknown_message';
+        }
+        return 'stale';
+      }
+      if (report.status === DeliveryStatus.Failed) {
+        await recordEvents(em, [{ ticketId: row.ticket_id, actor: SYSTEM, kind: 'delivery_failed', data: { messageId: row.id, reason: report.reason } }]);
+      }
+      return 'applied';
+    });
+  }
+}

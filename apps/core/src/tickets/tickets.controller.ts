@@ -1,0 +1,101 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ZodPipe } from '@switchboard/common';
+import { CurrentAgent, type AuthAgent } from '../auth/auth.decorators.js';
+import { UuidPipe } from '../common/uuid-param.pipe.js';
+import { MessagesService } from './messages.service.js';
+import {
+  addMessageSchema,
+  createTicketSchema,
+  escalateSchema,
+  listTicketsQuerySchema,
+  relatedQuerySchema,
+  updateTicketSchema,
+  type AddMessageInput,
+  type CreateTicketInput,
+  type ListTicketsQuery,
+  type UpdateTicketInput,
+} from './tickets.schemas.js';
+import { TicketsService } from './tickets.service.js';
+
+@ApiTags('tickets')
+@ApiBearerAuth()
+@Controller('tickets')
+export class TicketsController {
+  constructor(
+    private readonly tickets: TicketsService,
+    private readonly messages: MessagesService,
+  ) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'List tickets',
+    description:
+      'Filters: status, statusKind, channel, priority, type (comma lists), responsible (agent id | me | none), group, line, contact, company, q (subject, #number, contact name/e-mail/phone). ' +
+      'sort: createdAt | updatedAt | number | priority, "-" for descending (default -updatedAt). Page with page/pageSize, or follow nextCursor with cursor.',
+  })
+  list(@Query(new ZodPipe(listTicketsQuerySchema, 'query')) q: ListTicketsQuery, @CurrentAgent() agent: AuthAgent) {
+    return this.tickets.list(q, agent);
+  }
+
+  @Post()
+  @ApiOperation({
+    summary: 'Create a ticket (console or integration)',
+    description: 'contactId or contact {email|phone|telegramId, name}; description becomes an internal note; outbound {body, channel?} sends a first public message to the contact.',
+  })
+  create(@Body(new ZodPipe(createTicketSchema, 'ticket')) body: CreateTicketInput, @CurrentAgent() agent: AuthAgent) {
+    return this.tickets.create(body, agent);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A ticket with its message feed and attachments' })
+  get(@Param('id', UuidPipe) id: string) {
+    return this.tickets.get(id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({
+    summary: 'Change status, priority, type, subject, responsible, observers or custom attributes',
+    description: 'Status changes follow the lifecycle (an illegal one is 409 illegal_status_transition); on_hold needs onHoldUntil. customAttributes are merged, null removes a key.',
+  })
+  update(@Param('id', UuidPipe) id: string, @Body(new ZodPipe(updateTicketSchema, 'ticket change')) body: UpdateTicketInput, @CurrentAgent() agent: AuthAgent) {
+    return this.tickets.update(id, body, agent);
+  }
+
+  @Post(':id/messages')
+  @ApiOperation({
+    summary: 'Reply to the customer or add an internal note',
+    description:
+      'visibility public: goes out on `channel`, else the channel of the customer\'s last message, else e-mail, phone, Telegram; 422 no_reachable_channel when none. visibility internal: never leaves the desk.',
+  })
+  addMessage(@Param('id', UuidPipe) id: string, @Body(new ZodPipe(addMessageSchema, 'message')) body: AddMessageInput, @CurrentAgent() agent: AuthAgent) {
+    return this.messages.add(id, body, agent);
+  }
+
+  @Post(':id/messages/:messageId/retry')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Send a failed outbound message again' })
+  async retry(@Param('id', UuidPipe) id: string, @Param('messageId', UuidPipe) messageId: string, @CurrentAgent() agent: AuthAgent) {
+    await this.messages.retry(id, messageId, agent);
+    return { status: 'queued' };
+  }
+
+  @Post(':id/escalate')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Escalate to the 2nd line, with a note for the 2nd-line agents' })
+  escalate(@Param('id', UuidPipe) id: string, @Body(new ZodPipe(escalateSchema, 'escalation')) body: { note: string }, @CurrentAgent() agent: AuthAgent) {
+    return this.tickets.escalate(id, body.note, agent);
+  }
+
+  @Get(':id/related')
+  @ApiOperation({ summary: 'Other tickets of contacts sharing an e-mail address or phone number with this ticket\'s contact' })
+  related(@Param('id', UuidPipe) id: string, @Query(new ZodPipe(relatedQuerySchema, 'query')) q: { page: number; pageSize: number }) {
+    return this.tickets.related(id, q.page, q.pageSize);
+  }
+
+  @Get(':id/history')
+  @ApiOperation({ summary: 'The ticket\'s audit trail: who changed what, when' })
+  history(@Param('id', UuidPipe) id: string) {
+    return this.tickets.history(id);
+  }
+}
