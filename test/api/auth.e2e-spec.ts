@@ -50,8 +50,12 @@ describe('auth and health (real Postgres + Redis)', () => {
   it('serves the OpenAPI document', async () => {
     const res = await fetch(`${core.url}/api/docs/openapi.json`);
     expect(res.status).toBe(200);
-    const doc = (await res.json()) as { paths: Record<string, unknown> };
+    const doc = (await res.json()) as { paths: Record<string, Record<string, any>> };
     expect(Object.keys(doc.paths)).toContain('/api/v1/auth/login');
+    // Request bodies are described from the same zod schemas that validate them.
+    const create = doc.paths['/api/v1/tickets']!.post.requestBody.content['application/json'].schema;
+    expect(create.required).toEqual(['subject']);
+    expect(create.properties.priority.enum).toEqual(['low', 'normal', 'high', 'urgent']);
   });
 
   it('answers an unknown route with the JSON error shape', async () => {

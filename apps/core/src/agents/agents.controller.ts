@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ZodPipe } from '@switchboard/common';
+import { ZodPipe, ApiZodBody } from '@switchboard/common';
 import { AgentRole } from '@switchboard/db';
 import { CurrentAgent, Roles, type AuthAgent } from '../auth/auth.decorators.js';
 import { UuidPipe } from '../common/uuid-param.pipe.js';
@@ -36,6 +36,7 @@ export class AgentsController {
     return this.agents.get(id);
   }
 
+  @ApiZodBody(createAgentSchema)
   @Post()
   @ApiOperation({
     summary: 'Create an agent (admin)',
@@ -45,6 +46,7 @@ export class AgentsController {
     return this.agents.create(body);
   }
 
+  @ApiZodBody(updateAgentSchema)
   @Patch(':id')
   @ApiOperation({
     summary: 'Change an agent (admin)',

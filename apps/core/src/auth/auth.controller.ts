@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ZodPipe } from '@switchboard/common';
+import { ZodPipe, ApiZodBody } from '@switchboard/common';
 import { z } from 'zod';
 import { CurrentAgent, Public, type AuthAgent } from './auth.decorators.js';
 import { AuthService } from './auth.service.js';
@@ -16,6 +16,7 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Public()
+  @ApiZodBody(loginSchema)
   @Post('auth/login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange an agent e-mail and password for an access token (JWT)' })

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ZodPipe } from '@switchboard/common';
+import { ZodPipe, ApiZodBody } from '@switchboard/common';
 import { UuidPipe } from '../common/uuid-param.pipe.js';
 import {
   createCompanySchema,
@@ -30,6 +30,7 @@ export class CompaniesController {
     return this.companies.get(id);
   }
 
+  @ApiZodBody(createCompanySchema)
   @Post()
   @ApiOperation({
     summary: 'Create a company',
@@ -41,6 +42,7 @@ export class CompaniesController {
     return this.companies.create(body);
   }
 
+  @ApiZodBody(updateCompanySchema)
   @Patch(':id')
   @ApiOperation({ summary: 'Rename a company or replace its domains', description: '`domains`, when sent, replaces the whole set (send [] to remove all).' })
   update(@Param('id', UuidPipe) id: string, @Body(new ZodPipe(updateCompanySchema, 'company')) body: UpdateCompanyInput) {

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ZodPipe } from '@switchboard/common';
+import { ZodPipe, ApiZodBody } from '@switchboard/common';
 import { UuidPipe } from '../common/uuid-param.pipe.js';
 import {
   createContactSchema,
@@ -40,6 +40,7 @@ export class ContactsController {
     return this.contacts.get(id);
   }
 
+  @ApiZodBody(createContactSchema)
   @Post()
   @ApiOperation({
     summary: 'Create a contact',
@@ -51,6 +52,7 @@ export class ContactsController {
     return this.contacts.create(body);
   }
 
+  @ApiZodBody(updateContactSchema)
   @Patch(':id')
   @ApiOperation({
     summary: 'Change a contact',

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ZodPipe } from '@switchboard/common';
+import { ZodPipe, ApiZodBody } from '@switchboard/common';
 import { AgentRole } from '@switchboard/db';
 import { Roles } from '../auth/auth.decorators.js';
 import { UuidPipe } from '../common/uuid-param.pipe.js';
@@ -32,6 +32,7 @@ export class GroupsController {
     return this.groups.get(id);
   }
 
+  @ApiZodBody(createGroupSchema)
   @Post()
   @Roles(AgentRole.Admin)
   @ApiOperation({ summary: 'Create a group (admin)', description: '`line`: 1, 2 or null. Names are unique ignoring case: 409 `group_name_taken`.' })
@@ -39,6 +40,7 @@ export class GroupsController {
     return this.groups.create(body);
   }
 
+  @ApiZodBody(updateGroupSchema)
   @Patch(':id')
   @Roles(AgentRole.Admin)
   @ApiOperation({ summary: 'Rename a group or change its line (admin)', description: 'Membership is changed on the agent (`PATCH /agents/{id}` with `groupIds`).' })

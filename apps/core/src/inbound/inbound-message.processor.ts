@@ -1,4 +1,4 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { JobName, QueueName } from '@switchboard/contracts';
 import { parseJob } from '@switchboard/queue';
@@ -27,5 +27,13 @@ export class InboundMessageProcessor extends WorkerHost implements OnApplication
     const result = await this.inbound.process(msg);
     this.logger.debug({ jobId: job.id, channel: msg.channel, ...result }, 'inbound message processed');
     return result;
+  }
+
+  @OnWorkerEvent('failed')
+  onFailed(job: Job | undefined, err: Error): void {
+    const final = !job || job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError';
+    const log = { jobId: job?.id, attempt: job?.attemptsMade, reason: err.message };
+    if (final) this.logger.error(log, 'inbound message failed for good; it stays in the failed set for inspection and retry');
+    else this.logger.warn(log, 'inbound message failed; will retry');
   }
 }

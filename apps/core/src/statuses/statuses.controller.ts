@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ZodPipe } from '@switchboard/common';
+import { ZodPipe, ApiZodBody } from '@switchboard/common';
 import { AgentRole } from '@switchboard/db';
 import { Roles } from '../auth/auth.decorators.js';
 import {
@@ -34,6 +34,7 @@ export class StatusesController {
     return this.statuses.getOrFail(key);
   }
 
+  @ApiZodBody(createStatusSchema)
   @Post()
   @Roles(AgentRole.Admin)
   @ApiOperation({
@@ -46,6 +47,7 @@ export class StatusesController {
     return this.statuses.create(body);
   }
 
+  @ApiZodBody(updateStatusSchema)
   @Patch(':key')
   @Roles(AgentRole.Admin)
   @ApiOperation({

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ZodPipe } from '@switchboard/common';
+import { ZodPipe, ApiZodBody } from '@switchboard/common';
 import { CurrentAgent, type AuthAgent } from '../auth/auth.decorators.js';
 import { UuidPipe } from '../common/uuid-param.pipe.js';
 import { MessagesService } from './messages.service.js';
@@ -38,6 +38,7 @@ export class TicketsController {
     return this.tickets.list(q, agent);
   }
 
+  @ApiZodBody(createTicketSchema)
   @Post()
   @ApiOperation({
     summary: 'Create a ticket (console or integration)',
@@ -53,6 +54,7 @@ export class TicketsController {
     return this.tickets.get(id);
   }
 
+  @ApiZodBody(updateTicketSchema)
   @Patch(':id')
   @ApiOperation({
     summary: 'Change status, priority, type, subject, responsible, observers or custom attributes',
@@ -62,6 +64,7 @@ export class TicketsController {
     return this.tickets.update(id, body, agent);
   }
 
+  @ApiZodBody(addMessageSchema)
   @Post(':id/messages')
   @ApiOperation({
     summary: 'Reply to the customer or add an internal note',
@@ -80,6 +83,7 @@ export class TicketsController {
     return { status: 'queued' };
   }
 
+  @ApiZodBody(escalateSchema)
   @Post(':id/escalate')
   @HttpCode(200)
   @ApiOperation({ summary: 'Escalate to the 2nd line, with a note for the 2nd-line agents' })
