@@ -255,3 +255,23 @@ describe('tickets API (real HTTP, Postgres, Redis, BullMQ)', () => {
     expect(badPhone.body.error.message).toContain('invalid contact');
   });
 });
+
+describe('outbox relay when a row cannot be enqueued', () => {
+  let core: RunningCore;
+
+  beforeAll(async () => {
+    core = await startCore({ OUTBOX_POLL_MS: '60000' });
+    await resetState(core);
+  });
+  afterAll(() => core.close());
+
+  it('keeps the row, records the error and backs off instead of losing it', async () => {
+    await core.ds.query(`INSERT INTO outbox (queue, job_name, job_id, payload) VALUES ('no-such-queue', 'outbound-message', 'out__x', '{}')`);
+    const relay = core.app.get(OutboxRelay);
+    expect(await relay.drain()).toEqual({ dispatched: 0, failed: 1 });
+    const [row] = await core.ds.query(`SELECT attempts, last_error, available_at > now() AS later FROM outbox`);
+    expect(row).toEqual({ attempts: 1, last_error: 'outbox row names unknown queue "no-such-queue"', later: true });
+    // Not due yet: the next drain leaves it alone.
+    expect(await relay.drain()).toEqual({ dispatched: 0, failed: 0 });
+  });
+});

@@ -15,6 +15,10 @@ export class ApiClient {
     return new ApiClient(this.base, token);
   }
 
+  authHeaders(): Record<string, string> {
+    return this.token ? { authorization: `Bearer ${this.token}` } : {};
+  }
+
   async login(email: string, password: string): Promise<ApiClient> {
     const res = await this.post<{ accessToken: string }>('/auth/login', { email, password });
     if (res.status !== 200) throw new Error(`login as ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);
