@@ -58,10 +58,12 @@ const extra = existsSync(join(root, 'dist/apps'))
 const children = new Map();
 let stopping = false;
 
+/** A service's port: <NAME>_PORT when set, else its default; services without one pick the next free default. */
+const portOf = (name) => Number(process.env[`${name.toUpperCase()}_PORT`] ?? PORTS[name] ?? 3100 + extra.indexOf(name));
+
 function run(name) {
-  const port = PORTS[name];
   const child = spawn(process.execPath, [join(root, 'dist/apps', name, 'main.js')], {
-    env: { ...env, PORT: process.env[`${name.toUpperCase()}_PORT`] ?? String(port ?? 0) },
+    env: { ...env, PORT: String(portOf(name)) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const pretty = PinoPretty({ colorize: process.stdout.isTTY, translateTime: 'HH:MM:ss', ignore: 'pid,hostname,service,context', messageFormat: `[${name}] {if context}({context}) {end}{msg}` });
@@ -106,7 +108,7 @@ async function waitHealthy(name, port, timeoutMs) {
 }
 
 run('core');
-if (!(await waitHealthy('core', PORTS.core, 120_000))) {
+if (!(await waitHealthy('core', portOf('core'), 120_000))) {
   if (!stopping) {
     console.error('core did not become healthy within 2 minutes; see its log above.');
     stop(1);
@@ -116,10 +118,10 @@ if (!(await waitHealthy('core', PORTS.core, 120_000))) {
   const lines = [
     '',
     'Switchboard is running.',
-    `  API:            http://127.0.0.1:${PORTS.core}/api/v1`,
-    `  API docs:       http://127.0.0.1:${PORTS.core}/api/docs`,
-    `  Health:         http://127.0.0.1:${PORTS.core}/health`,
-    ...services.filter((s) => s !== 'core').map((s) => `  ${s.padEnd(15)} http://127.0.0.1:${PORTS[s]}`),
+    `  API:            http://127.0.0.1:${portOf('core')}/api/v1`,
+    `  API docs:       http://127.0.0.1:${portOf('core')}/api/docs`,
+    `  Health:         http://127.0.0.1:${portOf('core')}/health`,
+    ...[...services, ...extra].filter((s) => s !== 'core').map((s) => `  ${s.padEnd(15)} http://127.0.0.1:${portOf(s)}`),
     `  Admin login:    admin@example.com / ${adminPassword}`,
     '  Stop with Ctrl+C.',
     '',

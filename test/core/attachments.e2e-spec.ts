@@ -69,6 +69,14 @@ describe('attachments (real HTTP, Postgres, Redis)', () => {
     expect(ticket.body.messages.at(-1).attachments.map((a: { id: string }) => a.id)).toEqual([id]);
   });
 
+  it('stores a JSON file as bytes, untouched by the API body parser', async () => {
+    const res = await upload('data.json', Buffer.from('{"a":1}'), 'application/json');
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+    const back = await fetch(`${core.api}/attachments/${id}`, { headers: authHeader() });
+    expect(await back.text()).toBe('{"a":1}');
+  });
+
   it('refuses a file over the limit with 413, and an empty one with 400', async () => {
     const big = await upload('big.bin', Buffer.alloc(5000, 1), 'application/octet-stream');
     expect(big.status).toBe(413);

@@ -104,6 +104,17 @@ describe('inbound consumer (real Postgres + Redis + BullMQ)', () => {
     expect(await events(first.ticketId)).toContain('follow_up_created');
   });
 
+  it('gives a stranger quoting an old ticket number a ticket of their own, not a linked follow-up', async () => {
+    const first = await deliver(emailMessage({ sender: { email: 'owner@example.org' } }));
+    await core.ds.query(`UPDATE tickets SET status_key = 'closed', status_kind = 'closed', resolved_at = now() - interval '30 days', closed_at = now() - interval '30 days', active_since = NULL WHERE id = $1`, [first.ticketId]);
+    const r = await deliver(emailMessage({ sender: { email: 'stranger@evil.test' }, threadHints: { ticketNumber: first.ticketNumber, messageIds: [] } }));
+    expect(r.outcome).toBe('created');
+    expect(await ticket(r.ticketId)).toMatchObject({ parent_ticket_id: null });
+    const [m] = await core.ds.query(`SELECT visibility, threaded_by FROM messages WHERE id = $1`, [r.messageId]);
+    expect(m).toEqual({ visibility: 'public', threaded_by: 'new' });
+    expect(await events(first.ticketId)).not.toContain('follow_up_created');
+  });
+
   it('moves a pending ticket back to open on a customer reply', async () => {
     const first = await deliver(emailMessage({ sender: { email: 'erin@example.org' } }));
     await core.ds.query(`UPDATE tickets SET status_key = 'pending', status_kind = 'pending' WHERE id = $1`, [first.ticketId]);

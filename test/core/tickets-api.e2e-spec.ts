@@ -132,6 +132,13 @@ describe('tickets API (real HTTP, Postgres, Redis, BullMQ)', () => {
     });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ registrationChannel: 'phone', contact: { name: 'Pat' } });
+    const withNote = await agent.post('/tickets', {
+      subject: 'Noted call',
+      contactId: created.body.contact.id,
+      description: 'Customer called about the bill',
+      outbound: { body: 'Summary of our call', channel: 'sms' },
+    });
+    expect(withNote.body.messages.map((m: { direction: string }) => m.direction)).toEqual(['note', 'outbound']);
     const out = created.body.messages.find((m: { direction: string }) => m.direction === 'outbound');
     expect(out).toMatchObject({ channel: 'sms', contactAddress: '+442071838750', deliveryStatus: 'queued' });
     const jobs = await waitFor('the sms job', async () => {
@@ -162,6 +169,12 @@ describe('tickets API (real HTTP, Postgres, Redis, BullMQ)', () => {
     const held = await patch({ status: 'on_hold', onHoldUntil: new Date(Date.now() + 60_000).toISOString() });
     expect(held.body).toMatchObject({ status: { kind: 'on_hold' }, onHoldUntil: expect.any(String) });
 
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    const extended = await patch({ onHoldUntil: later });
+    expect(extended.status).toBe(200);
+    expect(new Date(extended.body.onHoldUntil).toISOString()).toBe(later);
+    expect((await patch({ onHoldUntil: new Date(Date.now() - 1000).toISOString() })).body.error.message).toBe('onHoldUntil must be in the future');
+
     const resolved = await patch({ status: 'resolved' });
     expect(resolved.body).toMatchObject({ status: { kind: 'resolved' }, resolvedAt: expect.any(String), resolutionSeconds: expect.any(Number), onHoldUntil: null });
     const closed = await patch({ status: 'closed' });
@@ -173,6 +186,7 @@ describe('tickets API (real HTTP, Postgres, Redis, BullMQ)', () => {
     const history = await agent.get(`/tickets/${t.ticketId}/history`);
     const changes = history.body.items.filter((e: { kind: string }) => e.kind === 'status_changed').map((e: { data: { to: string } }) => e.data.to);
     expect(changes).toEqual(['pending', 'open', 'on_hold', 'resolved', 'closed']);
+    expect((await patch({ onHoldUntil: later })).status).toBe(422);
   });
 
   it('returns an on-hold ticket to open when its time comes (scheduled job)', async () => {
@@ -190,6 +204,10 @@ describe('tickets API (real HTTP, Postgres, Redis, BullMQ)', () => {
 
   it('escalates to the 2nd line with a note', async () => {
     const t = await customerWrites('escalate@example.org');
+    await admin.patch(`/tickets/${t.ticketId}`, { responsibleAgentId: agentId });
+    await admin.patch(`/tickets/${t.ticketId}`, { responsibleAgentId: null });
+    const assigned = (await agent.get(`/tickets/${t.ticketId}/history`)).body.items.filter((e: { kind: string }) => e.kind === 'assigned');
+    expect(assigned.map((e: { data: { agentId: string | null } }) => e.data.agentId)).toEqual([agentId, null]);
     await admin.patch(`/tickets/${t.ticketId}`, { responsibleAgentId: agentId });
     const res = await agent.post(`/tickets/${t.ticketId}/escalate`, { note: 'Needs a database fix' });
     expect(res.status).toBe(200);
@@ -233,8 +251,20 @@ describe('tickets API (real HTTP, Postgres, Redis, BullMQ)', () => {
     expect((await agent.post(`/tickets/${t.ticketId}/messages/${id}/retry`)).status).toBe(409);
     const retry = await agent.post(`/tickets/${t.ticketId}/messages/${reply2.body.id}/retry`);
     expect(retry.status).toBe(202);
-    await waitFor('the retried job', async () => (await outboundJobsFor(outboundEmail, reply2.body.id)).length === 2);
-    expect((await agent.get(`/tickets/${t.ticketId}`)).body.messages.find((m: { id: string }) => m.id === reply2.body.id).deliveryStatus).toBe('queued');
+    const retried = await waitFor('the retried job', async () => {
+      const jobs = await outboundJobsFor(outboundEmail, reply2.body.id);
+      return jobs.length === 2 ? jobs : undefined;
+    });
+    expect(retried.map((j) => (j.data as OutboundMessage).attempt).sort()).toEqual([1, 2]);
+    const deliveryStatusOf = async (messageId: string) =>
+      (await agent.get(`/tickets/${t.ticketId}`)).body.messages.find((m: { id: string }) => m.id === messageId).deliveryStatus;
+    expect(await deliveryStatusOf(reply2.body.id)).toBe('queued');
+    // A late report about the first attempt no longer counts; one about the retry does.
+    const late = await delivery.add(JobName.DeliveryReport, { v: 1, messageId: reply2.body.id, status: 'failed', reason: 'late', attempt: 1, at: new Date().toISOString() });
+    expect((await settled(delivery, late.id!)).job.returnvalue).toBe('stale');
+    const fresh = await delivery.add(JobName.DeliveryReport, { v: 1, messageId: reply2.body.id, status: 'sent', attempt: 2, at: new Date().toISOString() });
+    expect((await settled(delivery, fresh.id!)).job.returnvalue).toBe('applied');
+    expect(await deliveryStatusOf(reply2.body.id)).toBe('sent');
 
     // A customer reply to our sent Message-ID threads by reference.
     const threaded = await customerWrites('delivery@example.org', { threadHints: { messageIds: ['<sent-1@switchboard.test>'] } });

@@ -14,7 +14,7 @@ export async function enqueueInbound(q: Queue, msg: InboundMessageInput, jobId =
 }
 
 /** Waits until a job has completed or failed, and returns it with its final state. */
-export async function settled(q: Queue, jobId: string, timeoutMs = 10_000): Promise<{ job: Job; state: string }> {
+export async function settled(q: Queue, jobId: string, timeoutMs = 20_000): Promise<{ job: Job; state: string }> {
   return waitFor(`job ${jobId} to settle`, async () => {
     const job = await q.getJob(jobId);
     if (!job) return undefined;

@@ -21,7 +21,11 @@ export async function createCoreApp(config: CoreConfig, logger: Logger): Promise
     bodyParser: false,
   });
   app.useLogger(app.get(PinoLogger));
-  app.useBodyParser('json', { limit: '2mb' });
+  // Uploads (POST /attachments) read the raw body themselves, whatever its type.
+  app.useBodyParser('json', {
+    limit: '2mb',
+    type: (req) => !req.url?.startsWith(`/${API_PREFIX}/attachments`) && /\bjson\b/i.test(String(req.headers['content-type'] ?? '')),
+  });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health'] });
   app.enableShutdownHooks();
   const doc = SwaggerModule.createDocument(

@@ -28,6 +28,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig(z.object({ JWT_SECRET: z.string().min(32) }), {})).toThrow(/JWT_SECRET: /);
   });
 
+  it('treats an empty variable as unset', () => {
+    const schema = z.object({ SECRET: z.string().min(8).optional(), LEVEL: z.string().default('info') });
+    expect(loadConfig(schema, { SECRET: '', LEVEL: '' })).toEqual({ LEVEL: 'info' });
+  });
+
   it('parses booleans', () => {
     const schema = z.object({ A: envBoolean(true), B: envBoolean(false), C: envBoolean(false) });
     expect(loadConfig(schema, { B: 'yes', C: '0' })).toEqual({ A: true, B: true, C: false });

@@ -79,6 +79,6 @@ export function outboundJobId(messageId: string): string {
   return `out__${messageId}`;
 }
 
-export function deliveryJobId(r: Pick<DeliveryReport, 'messageId' | 'status'>): string {
-  return `dlv__${r.messageId}__${r.status}`;
+export function deliveryJobId(r: Pick<DeliveryReport, 'messageId' | 'status'> & { attempt?: number }): string {
+  return `dlv__${r.messageId}__${r.attempt ?? 1}__${r.status}`;
 }

@@ -129,7 +129,8 @@ describe('job ids', () => {
     const id = inboundJobId({ channelAccountId: 'tg:1', externalId: '12345' });
     expect(id).not.toContain(':');
     expect(Number.isInteger(Number(id))).toBe(false);
-    expect(deliveryJobId({ messageId: 'm', status: 'sent' } as never)).toBe('dlv__m__sent');
+    expect(deliveryJobId({ messageId: 'm', status: 'sent' } as never)).toBe('dlv__m__1__sent');
+    expect(deliveryJobId({ messageId: 'm', status: 'failed', attempt: 2 } as never)).toBe('dlv__m__2__failed');
   });
 
   it('keeps distinct external ids distinct', () => {

@@ -22,7 +22,7 @@ export const threadHintsSchema = z
   .object({
     ticketId: z.uuid().optional(),
     ticketNumber: z.number().int().positive().optional(),
-    /** Message-IDs from In-Reply-To and References, nearest first, without angle brackets. */
+    /** Message-IDs from In-Reply-To and References, nearest first, as written in the header (with angle brackets). */
     messageIds: z.array(shortText(998)).max(100).default([]),
     /** A channel's own conversation key, e.g. a Telegram chat id. */
     threadKey: shortText(200).optional(),
@@ -96,6 +96,8 @@ export const outboundMessageSchema = z
       .strict()
       .default({ references: [] }),
     autoSubmitted: z.boolean().default(false),
+    /** 1 for the first send; an agent's retry of a failed message sends attempt + 1. */
+    attempt: z.number().int().min(1).max(1000).default(1),
     createdAt: z.iso.datetime({ offset: true }),
   })
   .strict()
@@ -125,6 +127,8 @@ export const deliveryReportSchema = z
     /** The provider's id for the sent message (Message-ID, Telegram message id, SMS id). */
     externalId: shortText(998).optional(),
     reason: z.string().max(2000).optional(),
+    /** The OutboundMessage attempt this report is about; reports on an earlier attempt are stale. */
+    attempt: z.number().int().min(1).max(1000).default(1),
     at: z.iso.datetime({ offset: true }),
   })
   .strict()

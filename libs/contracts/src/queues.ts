@@ -5,7 +5,7 @@ export enum QueueName {
   OutboundTelegram = 'outbound-telegram',
   OutboundSms = 'outbound-sms',
   Delivery = 'delivery',
-  /** Core's own timed work (on-hold resume, outbox housekeeping); produced and consumed by core. */
+  /** Core's own timed work (resuming on-hold tickets); produced and consumed by core. */
   CoreScheduler = 'core-scheduler',
 }
 

@@ -105,13 +105,15 @@ export class InboundService {
         outcome = await this.applyCustomerReply(em, match, decision === 'reopen', receivedAt, msg.autoSubmitted, actor, events);
       }
     } else {
-      const created = await this.createTicket(em, msg, contact.id, contact.companyId, match?.ticket.id ?? null);
+      // A follow-up links to the old ticket only for its own contact: a stranger quoting a number gets a ticket of their own.
+      const parent = match && isParticipant(match, contact.id) ? match.ticket : undefined;
+      const created = await this.createTicket(em, msg, contact.id, contact.companyId, parent?.id ?? null);
       ticketId = created.id;
       ticketNumber = created.number;
-      outcome = match ? 'follow_up' : 'created';
-      events.push({ ticketId, actor, kind: 'created', data: { channel: msg.channel, ...(match ? { followUpOf: match.ticket.number } : {}) } });
-      if (match) {
-        events.push({ ticketId: match.ticket.id, actor, kind: 'follow_up_created', data: { ticketNumber, ticketId } });
+      outcome = parent ? 'follow_up' : 'created';
+      events.push({ ticketId, actor, kind: 'created', data: { channel: msg.channel, ...(parent ? { followUpOf: parent.number } : {}) } });
+      if (parent) {
+        events.push({ ticketId: parent.id, actor, kind: 'follow_up_created', data: { ticketNumber, ticketId } });
       }
     }
 
@@ -133,8 +135,8 @@ export class InboundService {
         msg.subject ?? null,
         msg.text,
         msg.html ? sanitizeMessageHtml(msg.html) : null,
-        match && outcome !== 'follow_up' ? match.by : ThreadedBy.New,
-        match && outcome !== 'follow_up' ? match.value : null,
+        match && decision !== 'follow_up' ? match.by : ThreadedBy.New,
+        match && decision !== 'follow_up' ? match.value : null,
         msg.autoSubmitted,
         msg.rawAttachmentId ?? null,
         msg.metadata || warning ? JSON.stringify({ ...msg.metadata, ...(warning ? { warning } : {}) }) : null,

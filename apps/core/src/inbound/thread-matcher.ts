@@ -22,6 +22,9 @@ const TICKET_COLUMNS = `t.id, t.number::int AS number, t.contact_id AS "contactI
   t.resolved_at AS "resolvedAt", t.closed_at AS "closedAt"`;
 
 /**
+ * The matched ticket row is locked (FOR UPDATE) until the inbound transaction ends, so a
+ * customer reply and an agent's status change on the same ticket cannot interleave.
+ *
  * Tries the hints from most to least specific: an explicit ticket id, the Message-IDs the
  * message answers (In-Reply-To/References), the ticket number (e.g. a subject marker), then the
  * channel's conversation key. The first hint that names an existing ticket wins.
@@ -29,7 +32,7 @@ const TICKET_COLUMNS = `t.id, t.number::int AS number, t.contact_id AS "contactI
 export async function matchThread(em: EntityManager, msg: InboundMessage): Promise<ThreadMatch | undefined> {
   const h = msg.threadHints;
   if (h.ticketId) {
-    const t = await one(em, `SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.id = $1`, [h.ticketId]);
+    const t = await one(em, `SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.id = $1 FOR UPDATE OF t`, [h.ticketId]);
     if (t) return { ticket: t, by: ThreadedBy.TicketId, value: h.ticketId };
   }
   if (h.messageIds.length) {
@@ -39,7 +42,7 @@ export async function matchThread(em: EntityManager, msg: InboundMessage): Promi
          FROM messages m JOIN tickets t ON t.id = m.ticket_id
         WHERE m.external_id = ANY($1::text[])
         ORDER BY array_position($1::text[], m.external_id), m.created_at DESC
-        LIMIT 1`,
+        LIMIT 1 FOR UPDATE OF t`,
       [h.messageIds],
     );
     if (row) {
@@ -48,7 +51,7 @@ export async function matchThread(em: EntityManager, msg: InboundMessage): Promi
     }
   }
   if (h.ticketNumber) {
-    const t = await one(em, `SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.number = $1`, [h.ticketNumber]);
+    const t = await one(em, `SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.number = $1 FOR UPDATE OF t`, [h.ticketNumber]);
     if (t) return { ticket: t, by: ThreadedBy.TicketNumber, value: String(h.ticketNumber) };
   }
   if (h.threadKey) {
@@ -56,7 +59,7 @@ export async function matchThread(em: EntityManager, msg: InboundMessage): Promi
       em,
       `SELECT ${TICKET_COLUMNS} FROM messages m JOIN tickets t ON t.id = m.ticket_id
         WHERE m.channel_account_id = $1 AND m.thread_key = $2
-        ORDER BY m.created_at DESC LIMIT 1`,
+        ORDER BY m.created_at DESC LIMIT 1 FOR UPDATE OF t`,
       [msg.channelAccountId, h.threadKey],
     );
     if (t) return { ticket: t, by: ThreadedBy.ThreadKey, value: h.threadKey };

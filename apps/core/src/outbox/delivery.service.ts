@@ -8,7 +8,8 @@ import { recordEvents, SYSTEM } from '../history/history.js';
 /**
  * Delivery states only move forward: queued → sent → delivered or failed. A late or repeated
  * report (at-least-once delivery, providers reporting out of order) is ignored, so `sent` never
- * overwrites `delivered`. Failed and delivered are both final until an agent retries.
+ * overwrites `delivered`. Failed and delivered are both final until an agent retries; a retry is
+ * a new attempt, and reports about an earlier attempt no longer count.
  */
 export const DELIVERY_RANK: Record<DeliveryStatus, number> = {
   [DeliveryStatus.Queued]: 0,
@@ -35,8 +36,9 @@ export class DeliveryService {
                 external_id = COALESCE($5, external_id)
           WHERE id = $1 AND direction = 'outbound'
             AND (CASE delivery_status WHEN 'queued' THEN 0 WHEN 'sent' THEN 1 ELSE 2 END) < $6
+            AND COALESCE((metadata #>> '{outbound,attempt}')::int, 1) <= $7
           RETURNING id, ticket_id`,
-        [report.messageId, report.status, report.status === DeliveryStatus.Failed ? (report.reason ?? null) : null, new Date(report.at), report.externalId ?? null, rank],
+        [report.messageId, report.status, report.status === DeliveryStatus.Failed ? (report.reason ?? null) : null, new Date(report.at), report.externalId ?? null, rank, report.attempt],
       );
       const row = updated[0];
       if (!row) {

@@ -86,7 +86,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   async dispatchBatch(): Promise<RelayResult> {
-    let failedIds: string[] = [];
+    const failedIds: string[] = [];
     let error = '';
     const dispatched = await this.ds.transaction(async (em) => {
       const rows = await em.query<OutboxRow[]>(
@@ -98,10 +98,16 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       const done: string[] = [];
       for (const [queueName, group] of groupBy(rows, (r) => r.queue)) {
         try {
-          await this.queue(queueName).addBulk(group.map((r) => ({ name: r.job_name, data: r.payload, opts: { jobId: r.job_id } })));
+          // While Redis is down ioredis would queue the command and wait: give up, back off, retry later.
+          // A command that still reaches Redis afterwards is harmless: the job id dedups the re-send.
+          await withTimeout(
+            this.queue(queueName).addBulk(group.map((r) => ({ name: r.job_name, data: r.payload, opts: { jobId: r.job_id } }))),
+            ENQUEUE_TIMEOUT_MS,
+            `enqueueing to ${queueName} timed out after ${ENQUEUE_TIMEOUT_MS} ms (is Redis reachable?)`,
+          );
           done.push(...group.map((r) => r.id));
         } catch (err) {
-          failedIds = group.map((r) => r.id);
+          failedIds.push(...group.map((r) => r.id));
           error = err instanceof Error ? err.message : String(err);
         }
       }
@@ -129,6 +135,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     }
     return q;
   }
+}
+
+const ENQUEUE_TIMEOUT_MS = 5_000;
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)))]).finally(() => clearTimeout(timer));
 }
 
 function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {

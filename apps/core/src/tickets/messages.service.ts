@@ -70,8 +70,10 @@ export class MessagesService {
       if (m.direction !== MessageDirection.Outbound || !m.payload) throw unprocessable('only outbound messages can be retried');
       if (m.delivery_status !== DeliveryStatus.Failed) throw conflict(`the message is ${m.delivery_status}; only failed messages can be retried`, 'not_failed');
       await em.query(`UPDATE messages SET delivery_status = 'queued', delivery_error = NULL, delivery_updated_at = now() WHERE id = $1`, [messageId]);
+      const payload: OutboundMessage = { ...m.payload, attempt: (m.payload.attempt ?? 1) + 1 };
+      await em.query(`UPDATE messages SET metadata = jsonb_set(metadata, '{outbound}', $2::jsonb) WHERE id = $1`, [messageId, JSON.stringify(payload)]);
       await this.outbox.add(em, [
-        { queue: outboundQueueFor(m.payload.channel), name: JobName.OutboundMessage, jobId: `${outboundJobId(messageId)}__retry${Date.now()}`, payload: m.payload },
+        { queue: outboundQueueFor(payload.channel), name: JobName.OutboundMessage, jobId: `${outboundJobId(messageId)}__${payload.attempt}`, payload },
       ]);
       await recordEvents(em, [{ ticketId, actor: agentActor(agent), kind: 'delivery_retried', data: { messageId } }]);
     });
@@ -84,8 +86,8 @@ export class MessagesService {
 
   async insertNote(em: EntityManager, ticketId: string, agent: AuthAgent, body: string, events: HistoryEvent[], html?: string, attachmentIds: string[] = []): Promise<string> {
     const [m] = await em.query<{ id: string }[]>(
-      `INSERT INTO messages (ticket_id, direction, author_kind, author_agent_id, visibility, channel, text, html)
-       VALUES ($1, 'note', 'agent', $2, 'internal', 'console', $3, $4) RETURNING id`,
+      `INSERT INTO messages (ticket_id, direction, author_kind, author_agent_id, visibility, channel, text, html, created_at)
+       VALUES ($1, 'note', 'agent', $2, 'internal', 'console', $3, $4, clock_timestamp()) RETURNING id`,
       [ticketId, agent.id, body, html ? sanitizeMessageHtml(html) : null],
     );
     await this.linkAttachments(em, m.id, ticketId, attachmentIds);
@@ -112,8 +114,8 @@ export class MessagesService {
     const text = input.body || (html ? htmlToText(html) : '');
     const [m] = await em.query<{ id: string; created_at: Date }[]>(
       `INSERT INTO messages (ticket_id, direction, author_kind, author_agent_id, visibility, channel, channel_account_id, contact_address,
-                             thread_key, subject, text, html, delivery_status, delivery_updated_at)
-       VALUES ($1, 'outbound', 'agent', $2, 'public', $3, $4, $5, $6, $7, $8, $9, 'queued', now()) RETURNING id, created_at`,
+                             thread_key, subject, text, html, delivery_status, delivery_updated_at, created_at)
+       VALUES ($1, 'outbound', 'agent', $2, 'public', $3, $4, $5, $6, $7, $8, $9, 'queued', now(), clock_timestamp()) RETURNING id, created_at`,
       [ticketId, agent.id, route.channel, route.channelAccountId ?? null, route.address, route.threadKey ?? null, t.subject, text, html ?? null],
     );
     await this.linkAttachments(em, m.id, ticketId, input.attachmentIds);
@@ -136,6 +138,7 @@ export class MessagesService {
       attachmentIds: input.attachmentIds,
       threading: { ...threading, ...(route.threadKey ? { threadKey: route.threadKey } : {}) },
       autoSubmitted: false,
+      attempt: 1,
       createdAt: new Date(m.created_at).toISOString(),
     };
     // Kept with the message so a failed delivery can be retried with exactly what was sent.

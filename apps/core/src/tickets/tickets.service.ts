@@ -8,6 +8,7 @@ import type { AuthAgent } from '../auth/auth.decorators.js';
 import { normalizeIdentity } from '../contacts/identity.util.js';
 import { recordEvents, type Actor, type HistoryEvent } from '../history/history.js';
 import { resolveContact } from '../inbound/contact-resolver.js';
+import { inTransaction } from '../database/transaction.js';
 import { MessagesService } from './messages.service.js';
 import { canTransition, nextClock, type TicketClock } from './status-lifecycle.js';
 import { TICKET_JOINS, TICKET_SELECT, ticketView, type TicketListRow } from './ticket-views.js';
@@ -152,7 +153,7 @@ export class TicketsService {
 
   async create(input: CreateTicketInput, agent: AuthAgent) {
     const actor = agentActor(agent);
-    const { ticketId, outboxAdded } = await this.ds.transaction(async (em) => {
+    const { ticketId, outboxAdded } = await inTransaction(this.ds, async (em) => {
       let contactId: string | null = input.contactId ?? null;
       let companyId: string | null = null;
       if (contactId) {
@@ -210,7 +211,15 @@ export class TicketsService {
         sets.push(`${column} = $${params.length}${cast}`);
       };
 
-      if (patch.onHoldUntil && !patch.status) throw unprocessable('onHoldUntil is given only together with an on_hold status', ErrorCode.ValidationFailed);
+      const holdStays = t.statusKind === StatusKind.OnHold && (!patch.status || patch.status === t.statusKey);
+      if (patch.onHoldUntil && !patch.status && !holdStays) {
+        throw unprocessable('onHoldUntil is given only together with an on_hold status', ErrorCode.ValidationFailed);
+      }
+      if (patch.onHoldUntil && holdStays) {
+        const until = futureDate(patch.onHoldUntil);
+        set('on_hold_until', until);
+        events.push({ ticketId: id, actor, kind: 'updated', data: { field: 'onHoldUntil', from: t.onHoldUntil, to: until } });
+      }
       if (patch.status && patch.status !== t.statusKey) {
         const [status] = await em.query<{ key: string; kind: StatusKind }[]>(`SELECT key, kind FROM statuses WHERE key = $1`, [patch.status]);
         if (!status) throw unprocessable(`status "${patch.status}" does not exist`);
@@ -220,8 +229,7 @@ export class TicketsService {
         let until: Date | null = null;
         if (status.kind === StatusKind.OnHold) {
           if (!patch.onHoldUntil) throw unprocessable('putting a ticket on hold needs onHoldUntil: when it goes back to open', ErrorCode.ValidationFailed);
-          until = new Date(patch.onHoldUntil);
-          if (until.getTime() <= Date.now()) throw unprocessable('onHoldUntil must be in the future', ErrorCode.ValidationFailed);
+          until = futureDate(patch.onHoldUntil);
         } else if (patch.onHoldUntil) {
           throw unprocessable('onHoldUntil is only for on_hold statuses', ErrorCode.ValidationFailed);
         }
@@ -256,7 +264,10 @@ export class TicketsService {
           ticketId: id,
           actor,
           kind: 'assigned',
-          data: { agentId: patch.responsibleAgentId ?? t.responsibleAgentId, groupId: patch.responsibleGroupId ?? t.responsibleGroupId },
+          data: {
+            agentId: patch.responsibleAgentId === undefined ? t.responsibleAgentId : patch.responsibleAgentId,
+            groupId: patch.responsibleGroupId === undefined ? t.responsibleGroupId : patch.responsibleGroupId,
+          },
         });
       }
       if (patch.customAttributes) {
@@ -353,6 +364,12 @@ export class TicketsService {
     const missing = ids.filter((i) => !rows.some((r) => r.id === i));
     if (missing.length) throw unprocessable(`no active agent with id ${missing.join(', ')}`);
   }
+}
+
+function futureDate(iso: string): Date {
+  const d = new Date(iso);
+  if (d.getTime() <= Date.now()) throw unprocessable('onHoldUntil must be in the future', ErrorCode.ValidationFailed);
+  return d;
 }
 
 function stripNulls(r: Record<string, unknown>): Record<string, unknown> {

@@ -119,7 +119,6 @@ export class InitialSchema1795833600000 implements MigrationInterface {
     await q.query(`DROP TABLE "agent_group_members"`);
     await q.query(`DROP INDEX "public"."ticket_events_ticket_idx"`);
     await q.query(`DROP TABLE "ticket_events"`);
-    await q.query(`DROP TYPE "public"."actor_kind"`);
     await q.query(`DROP INDEX "public"."outbox_due_idx"`);
     await q.query(`DROP TABLE "outbox"`);
     await q.query(`DROP TABLE "attachment_blobs"`);
@@ -131,11 +130,6 @@ export class InitialSchema1795833600000 implements MigrationInterface {
     await q.query(`DROP INDEX "public"."messages_external_id_idx"`);
     await q.query(`DROP INDEX "public"."messages_thread_key_idx"`);
     await q.query(`DROP TABLE "messages"`);
-    await q.query(`DROP TYPE "public"."threaded_by"`);
-    await q.query(`DROP TYPE "public"."delivery_status"`);
-    await q.query(`DROP TYPE "public"."channel_kind"`);
-    await q.query(`DROP TYPE "public"."visibility"`);
-    await q.query(`DROP TYPE "public"."message_direction"`);
     await q.query(`DROP INDEX "public"."tickets_created_idx"`);
     await q.query(`DROP INDEX "public"."tickets_updated_idx"`);
     await q.query(`DROP INDEX "public"."tickets_on_hold_due_idx"`);
@@ -146,21 +140,27 @@ export class InitialSchema1795833600000 implements MigrationInterface {
     await q.query(`DROP INDEX "public"."IDX_38b2f9803395427e46eb346731"`);
     await q.query(`DROP INDEX "public"."IDX_fe3a9878641f9195fed9ce3785"`);
     await q.query(`DROP TABLE "tickets"`);
-    await q.query(`DROP TYPE "public"."ticket_type"`);
-    await q.query(`DROP TYPE "public"."ticket_priority"`);
-    await q.query(`DROP TYPE "public"."status_kind"`);
     await q.query(`DROP TABLE "statuses"`);
     await q.query(`DROP INDEX "public"."IDX_b53945f3dfe982678bfeb5e1b4"`);
     await q.query(`DROP TABLE "contacts"`);
     await q.query(`DROP INDEX "public"."IDX_1d4a95cd88e42cb1ec58e5bc95"`);
     await q.query(`DROP TABLE "contact_identities"`);
-    await q.query(`DROP TYPE "public"."identity_kind"`);
     await q.query(`DROP TABLE "companies"`);
     await q.query(`DROP INDEX "public"."IDX_624098a16ff47a49f75b040eba"`);
     await q.query(`DROP TABLE "company_domains"`);
     await q.query(`DROP TABLE "agents"`);
-    await q.query(`DROP TYPE "public"."agent_role"`);
     await q.query(`DROP TABLE "agent_groups"`);
+    await q.query(`DROP TYPE "public"."actor_kind"`);
+    await q.query(`DROP TYPE "public"."threaded_by"`);
+    await q.query(`DROP TYPE "public"."delivery_status"`);
+    await q.query(`DROP TYPE "public"."channel_kind"`);
+    await q.query(`DROP TYPE "public"."visibility"`);
+    await q.query(`DROP TYPE "public"."message_direction"`);
+    await q.query(`DROP TYPE "public"."ticket_type"`);
+    await q.query(`DROP TYPE "public"."ticket_priority"`);
+    await q.query(`DROP TYPE "public"."status_kind"`);
+    await q.query(`DROP TYPE "public"."identity_kind"`);
+    await q.query(`DROP TYPE "public"."agent_role"`);
     await q.query(`DROP SEQUENCE IF EXISTS "ticket_number_seq"`);
   }
 }
