@@ -5,7 +5,7 @@ import { Agent, AgentGroup, AgentRole } from '@switchboard/db';
 import { DataSource, In, type EntityManager, type Repository } from 'typeorm';
 import type { AuthAgent } from '../auth/auth.decorators.js';
 import { hashPassword } from '../auth/password.js';
-import { page, skipTake, type Page } from '../common/pagination.js';
+import { page, skipTake, type Page, containsPattern as contains } from '../common/pagination.js';
 import { inTransaction, pgCode, UNIQUE_VIOLATION } from '../database/transaction.js';
 import type { CreateAgentInput, ListAgentsQuery, UpdateAgentInput } from './agents.schemas.js';
 
@@ -36,7 +36,6 @@ export enum AgentErrorCode {
 }
 
 /** `%q%` for ILIKE, with the pattern characters in q matched literally. */
-const contains = (q: string) => `%${q.replace(/[\\%_]/g, '\\$&')}%`;
 
 @Injectable()
 export class AgentsService {

@@ -30,3 +30,6 @@ export const queryBoolean = z.enum(['true', 'false']).transform((v) => v === 'tr
 
 /** A uuid path parameter, so a malformed id is a 400 rather than a database error. */
 export const uuidParam = z.uuid({ message: 'must be a UUID' });
+
+/** An ILIKE pattern matching `q` anywhere, with the user's % _ and \ taken literally. */
+export const containsPattern = (q: string) => `%${q.replace(/[\\%_]/g, '\\$&')}%`;

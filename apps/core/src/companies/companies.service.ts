@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { conflict, notFound } from '@switchboard/common';
 import { Company, CompanyDomain } from '@switchboard/db';
 import { DataSource, In, Not, type EntityManager, type Repository } from 'typeorm';
-import { page, skipTake, type Page } from '../common/pagination.js';
+import { page, skipTake, type Page, containsPattern as contains } from '../common/pagination.js';
 import { inTransaction, pgCode, UNIQUE_VIOLATION } from '../database/transaction.js';
 import type { CreateCompanyInput, ListCompaniesQuery, UpdateCompanyInput } from './companies.schemas.js';
 
@@ -21,7 +21,6 @@ export enum CompanyErrorCode {
   DomainTaken = 'domain_taken',
 }
 
-const contains = (q: string) => `%${q.replace(/[\\%_]/g, '\\$&')}%`;
 
 @Injectable()
 export class CompaniesService {

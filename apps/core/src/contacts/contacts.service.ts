@@ -5,7 +5,7 @@ import { Contact, ContactIdentity, IdentityKind } from '@switchboard/db';
 import { DataSource, In, type EntityManager, type Repository } from 'typeorm';
 import { AgentsService } from '../agents/agents.service.js';
 import { CompaniesService } from '../companies/companies.service.js';
-import { page, skipTake, type Page } from '../common/pagination.js';
+import { page, skipTake, type Page, containsPattern as contains } from '../common/pagination.js';
 import { inTransaction, pgCode, UNIQUE_VIOLATION } from '../database/transaction.js';
 import type { CreateContactInput, IdentityInput, ListContactsQuery, UpdateContactInput } from './contacts.schemas.js';
 import { emailDomain, normalizeIdentity } from './identity.util.js';
@@ -37,7 +37,6 @@ export enum ContactErrorCode {
   Empty = 'contact_empty',
 }
 
-const contains = (q: string) => `%${q.replace(/[\\%_]/g, '\\$&')}%`;
 /** A query that could be (part of) a phone number as people type it: "+44 20 7183", "(202) 456-11". */
 const PHONE_LIKE = /^[+0-9\s().\-/]+$/;
 const KIND_ORDER = Object.values(IdentityKind);

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { conflict, notFound } from '@switchboard/common';
 import { Agent, AgentGroup, type AgentRole } from '@switchboard/db';
 import type { Repository } from 'typeorm';
-import { page, skipTake, type Page } from '../common/pagination.js';
+import { page, skipTake, type Page, containsPattern as contains } from '../common/pagination.js';
 import { pgCode, UNIQUE_VIOLATION } from '../database/transaction.js';
 import type { CreateGroupInput, ListGroupsQuery, UpdateGroupInput } from './groups.schemas.js';
 
@@ -33,7 +33,6 @@ export enum GroupErrorCode {
   NameTaken = 'group_name_taken',
 }
 
-const contains = (q: string) => `%${q.replace(/[\\%_]/g, '\\$&')}%`;
 
 @Injectable()
 export class GroupsService {

@@ -8,6 +8,7 @@ import type { AuthAgent } from '../auth/auth.decorators.js';
 import { normalizeIdentity } from '../contacts/identity.util.js';
 import { recordEvents, type Actor, type HistoryEvent } from '../history/history.js';
 import { resolveContact } from '../inbound/contact-resolver.js';
+import { containsPattern } from '../common/pagination.js';
 import { inTransaction } from '../database/transaction.js';
 import { MessagesService } from './messages.service.js';
 import { canTransition, nextClock, type TicketClock } from './status-lifecycle.js';
@@ -63,7 +64,7 @@ export class TicketsService {
     if (q.type) where.push(`t.type = ANY(${p(q.type)}::ticket_type[])`);
     if (q.q) {
       const number = /^#?(\d{1,15})$/.exec(q.q)?.[1];
-      const like = p(`%${q.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`);
+      const like = p(containsPattern(q.q));
       const alternatives = [
         `t.subject ILIKE ${like}`,
         `c.name ILIKE ${like}`,
