@@ -1,5 +1,7 @@
-import { BullModule } from '@nestjs/bullmq';
-import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { BullModule, getQueueToken } from '@nestjs/bullmq';
+import { Global, Inject, Logger as NestLogger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { logErrorsOnce } from './error-logger.js';
 import type { QueueName } from '@switchboard/contracts';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -7,6 +9,7 @@ import { queueOptions } from './options.js';
 import { createRedis, warnUnlessNoEviction } from './redis.js';
 
 export const REDIS = Symbol('REDIS');
+const QUEUE_ERROR_LISTENERS = Symbol('QUEUE_ERROR_LISTENERS');
 
 export interface QueueModuleOptions {
   redisUrl: string;
@@ -61,6 +64,17 @@ export class QueueModule {
           useFactory: (redis: Redis) => queueOptions(redis, opts.prefix),
         }),
         BullModule.registerQueue(...opts.queues.map((name) => ({ name }))),
+      ],
+      providers: [
+        {
+          provide: QUEUE_ERROR_LISTENERS,
+          inject: opts.queues.map((name) => getQueueToken(name)),
+          useFactory: (...queues: Queue[]) => {
+            const logger = new NestLogger('Queues');
+            for (const q of queues) logErrorsOnce(q, logger, `queue ${q.name}`);
+            return queues.length;
+          },
+        },
       ],
       exports: [redisModule, BullModule],
     };

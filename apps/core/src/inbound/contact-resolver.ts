@@ -1,6 +1,7 @@
 import { Channel, type SenderIdentity } from '@switchboard/contracts';
 import { IdentityKind } from '@switchboard/db';
 import type { EntityManager } from 'typeorm';
+import { preparedQuery } from './prepared-query.js';
 
 export interface ResolvedContact {
   id: string;
@@ -30,21 +31,42 @@ export function emailDomain(email: string | undefined): string | undefined {
   return at > 0 ? email!.slice(at + 1).toLowerCase() : undefined;
 }
 
+/** An existing identity of the sender, with its contact. */
+export interface KnownIdentity {
+  id: string;
+  kind: IdentityKind;
+  companyId: string | null;
+}
+
+/** The sender's identities as the two parallel arrays (kinds, values) the identity queries take. */
+export function identityArrays(sender: SenderIdentity, channel: Channel): [IdentityKind[], string[]] {
+  const ids = senderIdentities(sender, channel);
+  return [ids.map((i) => i[0]), ids.map((i) => i[1])];
+}
+
+/** KnownIdentity rows for the identities whose kinds and values are in the two given parameters. */
+export function knownIdentitiesSql(kinds: string, values: string): string {
+  return `SELECT ci.contact_id AS id, ci.kind, c.company_id AS "companyId"
+       FROM contact_identities ci JOIN contacts c ON c.id = ci.contact_id
+      WHERE (ci.kind, ci.value) IN (SELECT * FROM unnest(${kinds}::identity_kind[], ${values}::text[]))`;
+}
+
 /**
  * Finds the contact behind a message's sender, or creates one (company by e-mail domain).
  * Identities the sender brings that nobody owns yet are added to the contact; identities owned
  * by someone else are left alone (an e-mail typed into a web form proves nothing).
  */
-export async function resolveContact(em: EntityManager, sender: SenderIdentity, channel: Channel): Promise<ResolvedContact> {
+export async function resolveContact(
+  em: EntityManager,
+  sender: SenderIdentity,
+  channel: Channel,
+  /** The sender's existing identities, when the caller has looked them up already. */
+  known?: KnownIdentity[],
+): Promise<ResolvedContact> {
   const ids = senderIdentities(sender, channel);
   const kinds = ids.map((i) => i[0]);
   const values = ids.map((i) => i[1]);
-  const found = await em.query<{ id: string; kind: IdentityKind; companyId: string | null }[]>(
-    `SELECT ci.contact_id AS id, ci.kind, c.company_id AS "companyId"
-       FROM contact_identities ci JOIN contacts c ON c.id = ci.contact_id
-      WHERE (ci.kind, ci.value) IN (SELECT * FROM unnest($1::identity_kind[], $2::text[]))`,
-    [kinds, values],
-  );
+  const found = known ?? (await preparedQuery<KnownIdentity>(em, 'contact-find-identities', knownIdentitiesSql('$1', '$2'), [kinds, values]));
 
   if (found.length > 0) {
     const chosen = kinds.map((k) => found.find((f) => f.kind === k)).find(Boolean)!;
@@ -54,15 +76,25 @@ export async function resolveContact(em: EntityManager, sender: SenderIdentity, 
     return { id: chosen.id, companyId: chosen.companyId, created: false };
   }
 
+  // The contact and its identities in one statement.
   const domain = emailDomain(sender.email);
-  const [contact] = await em.query<{ id: string; companyId: string | null }[]>(
-    `INSERT INTO contacts (name, company_id)
-     VALUES ($1, (SELECT company_id FROM company_domains WHERE domain = $2))
-     RETURNING id, company_id AS "companyId"`,
-    [sender.displayName ?? null, domain ?? null],
+  const [contact] = await preparedQuery<{ id: string; companyId: string | null; inserted: IdentityKind[] }>(
+    em,
+    'contact-insert-with-identities',
+    `WITH contact AS (
+       INSERT INTO contacts (name, company_id)
+       VALUES ($1, (SELECT company_id FROM company_domains WHERE domain = $2))
+       RETURNING id, company_id
+     ), inserted AS (
+       INSERT INTO contact_identities (contact_id, kind, value)
+       SELECT contact.id, t.k, t.v FROM contact, unnest($3::identity_kind[], $4::text[]) AS t (k, v)
+       ON CONFLICT (kind, value) DO NOTHING
+       RETURNING kind::text
+     )
+     SELECT contact.id, contact.company_id AS "companyId", ARRAY(SELECT kind FROM inserted) AS inserted FROM contact`,
+    [sender.displayName ?? null, domain ?? null, kinds, values],
   );
-  const inserted = await insertIdentities(em, contact.id, ids);
-  if (!inserted.includes(ids[0][0])) {
+  if (!contact.inserted.includes(ids[0][0])) {
     // Lost a race for the channel's own identity: roll back and let the retry find the winner.
     throw new ConcurrentContactCreation(`identity ${ids[0][0]}:${ids[0][1]} was created concurrently`);
   }
@@ -70,7 +102,9 @@ export async function resolveContact(em: EntityManager, sender: SenderIdentity, 
 }
 
 async function insertIdentities(em: EntityManager, contactId: string, ids: IdentityPair[]): Promise<IdentityKind[]> {
-  const rows = await em.query<{ kind: IdentityKind }[]>(
+  const rows = await preparedQuery<{ kind: IdentityKind }>(
+    em,
+    'contact-insert-identities',
     `INSERT INTO contact_identities (contact_id, kind, value)
      SELECT $1, k, v FROM unnest($2::identity_kind[], $3::text[]) AS t(k, v)
      ON CONFLICT (kind, value) DO NOTHING

@@ -6,10 +6,18 @@ import { ActorKind, MessageDirection, StatusKind, ThreadedBy, Visibility } from 
 import type { DataSource, EntityManager } from 'typeorm';
 import { CORE_CONFIG, type CoreConfig } from '../config.js';
 import { inTransaction, pgCode, UNIQUE_VIOLATION } from '../database/transaction.js';
-import { recordEvents, type Actor, type HistoryEvent } from '../history/history.js';
+import type { Actor, HistoryEvent } from '../history/history.js';
 import { reopenDecision } from '../tickets/status-lifecycle.js';
-import { ConcurrentContactCreation, resolveContact, senderIdentities } from './contact-resolver.js';
-import { matchThread, type ThreadMatch } from './thread-matcher.js';
+import {
+  ConcurrentContactCreation,
+  identityArrays,
+  knownIdentitiesSql,
+  resolveContact,
+  senderIdentities,
+  type KnownIdentity,
+} from './contact-resolver.js';
+import { preparedQuery } from './prepared-query.js';
+import { matchThread, threadProbes, type ThreadMatch, type ThreadProbe, type ThreadProbeRow } from './thread-matcher.js';
 
 export type InboundOutcome = 'created' | 'appended' | 'reopened' | 'follow_up' | 'duplicate';
 
@@ -32,10 +40,65 @@ export function ticketSubject(msg: Pick<InboundMessage, 'subject' | 'text'>): st
 
 class DuplicateMessage extends Error {}
 
+type LookupRow = { duplicate: boolean; known: KnownIdentity[] } & (ThreadProbeRow | { id: null });
+
+/** A history event to record with the message; without a ticketId it is about the message's ticket. */
+type PendingEvent = Omit<HistoryEvent, 'ticketId'> & { ticketId?: string };
+
+/**
+ * The statement that stores the message and its history rows, on an existing ticket (`$18`) or
+ * on a ticket it creates first (`$18`–`$20`). The `history` rows come as JSON (`$17`): a null
+ * ticket_id stands for the message's ticket, and `message_added` / `follow_up_created` get the
+ * ids only known here. If the message is a redelivery the insert does nothing, no row comes back,
+ * and the caller rolls the transaction back (the new ticket with it).
+ */
+function storeMessageSql(newTicket: boolean): string {
+  const target = newTicket
+    ? `INSERT INTO tickets (subject, status_key, status_kind, registration_channel, contact_id, company_id, parent_ticket_id,
+                            active_since, last_customer_message_at)
+       VALUES ($18, 'open', 'open', $3, $1, $19, $20, now(), $15)
+       RETURNING id, number`
+    : `SELECT $18::uuid AS id, NULL::bigint AS number`;
+  return `WITH target AS (${target}),
+     message AS (
+       INSERT INTO messages (ticket_id, direction, author_kind, author_contact_id, visibility, channel, channel_account_id,
+                             external_id, thread_key, subject, text, html, threaded_by, threaded_by_value, auto_submitted,
+                             raw_attachment_id, metadata, received_at, contact_address)
+       VALUES ((SELECT id FROM target), 'inbound', 'contact', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15, $16)
+       ON CONFLICT (channel_account_id, external_id) WHERE direction = 'inbound' DO NOTHING
+       RETURNING id
+     ),
+     history AS (
+       INSERT INTO ticket_events (ticket_id, actor_kind, actor_agent_id, actor_contact_id, kind, data)
+       SELECT coalesce(e.ticket_id, target.id), e.actor_kind, e.actor_agent_id, e.actor_contact_id, e.kind,
+              e.data || CASE e.kind
+                          WHEN 'message_added' THEN jsonb_build_object('messageId', message.id)
+                          WHEN 'follow_up_created' THEN jsonb_build_object('ticketNumber', target.number, 'ticketId', target.id)
+                          ELSE '{}'::jsonb
+                        END
+         FROM target, message, jsonb_array_elements($17::jsonb) WITH ORDINALITY AS j (event, n),
+              jsonb_to_record(j.event) AS e (ticket_id uuid, actor_kind actor_kind, actor_agent_id uuid, actor_contact_id uuid, kind text, data jsonb)
+        ORDER BY j.n
+     )
+     SELECT message.id, target.id AS "ticketId", target.number::int AS "ticketNumber" FROM message, target`;
+}
+const STORE_MESSAGE = storeMessageSql(false);
+interface StoredMessage {
+  id: string;
+  ticketId: string;
+  /** Only for a new ticket. */
+  ticketNumber: number | null;
+}
+const STORE_MESSAGE_ON_NEW_TICKET = storeMessageSql(true);
+
 /**
  * Turns one InboundMessage into a ticket message, all in one transaction: contact, thread,
  * reopen rule, message, attachments, history. Redelivery of the same (account, external id)
  * finds the message already stored and changes nothing.
+ *
+ * Throughput is bound by database round trips and statement planning, so the hot path uses
+ * prepared statements (preparedQuery) and a few combined ones: one lookup (redelivery, sender,
+ * the first thread hint), one for a new contact, one for the ticket (if new), message and history.
  */
 @Injectable()
 export class InboundService {
@@ -71,34 +134,52 @@ export class InboundService {
     return row && { outcome: 'duplicate', ticketId: row.ticketId, ticketNumber: row.number, messageId: row.id };
   }
 
-  private async apply(em: EntityManager, msg: InboundMessage): Promise<InboundResult> {
-    const dup = await em.query<unknown[]>(
-      `SELECT 1 FROM messages WHERE channel_account_id = $1 AND external_id = $2 AND direction = 'inbound'`,
-      [msg.channelAccountId, msg.externalId],
+  /**
+   * What every message is checked against, in one round trip: is it stored already (a
+   * redelivery), which of the sender's identities exist, and the ticket its most specific thread
+   * hint names (locked, see ThreadProbe). The less specific hints are tried afterwards, only if
+   * that one names no ticket.
+   */
+  private async lookup(em: EntityManager, msg: InboundMessage, probe: ThreadProbe | undefined) {
+    const [kinds, values] = identityArrays(msg.sender, msg.channel);
+    const [row] = await preparedQuery<LookupRow>(
+      em,
+      `inbound-lookup-${probe?.name ?? 'no-hint'}`,
+      `${probe ? `WITH thread AS (${probe.sql(5)})` : ''}
+       SELECT EXISTS (SELECT 1 FROM messages WHERE channel_account_id = $1 AND external_id = $2 AND direction = 'inbound') AS duplicate,
+              (SELECT coalesce(json_agg(known), '[]'::json) FROM (${knownIdentitiesSql('$3', '$4')}) AS known) AS known
+              ${probe ? ', thread.* FROM (VALUES (1)) AS one (x) LEFT JOIN thread ON true' : ''}`,
+      [msg.channelAccountId, msg.externalId, kinds, values, ...(probe?.params ?? [])],
     );
-    if (dup.length) throw new DuplicateMessage();
+    const { duplicate, known, ...thread } = row;
+    return { duplicate, known, match: probe && thread.id !== null ? probe.toMatch(thread) : undefined };
+  }
+
+  private async apply(em: EntityManager, msg: InboundMessage): Promise<InboundResult> {
+    const [firstProbe, ...laterProbes] = threadProbes(msg);
+    const lookup = await this.lookup(em, msg, firstProbe);
+    if (lookup.duplicate) throw new DuplicateMessage();
 
     const receivedAt = new Date(msg.receivedAt);
-    const contact = await resolveContact(em, msg.sender, msg.channel);
+    const contact = await resolveContact(em, msg.sender, msg.channel, lookup.known);
     const actor: Actor = { kind: ActorKind.Contact, contactId: contact.id };
-    const events: HistoryEvent[] = [];
-    const match = await matchThread(em, msg);
+    const events: PendingEvent[] = [];
+    const match = lookup.match ?? (laterProbes.length ? await matchThread(em, msg, laterProbes) : undefined);
 
-    let ticketId: string;
-    let ticketNumber: number;
+    let existing: { id: string; number: number } | undefined;
+    let parent: ThreadMatch['ticket'] | undefined;
     let outcome: InboundOutcome;
     let visibility = Visibility.Public;
     let warning: string | undefined;
 
     const decision = match ? reopenDecision(match.ticket, receivedAt, this.config.REOPEN_WINDOW_DAYS, msg.autoSubmitted) : undefined;
     if (match && decision !== 'follow_up') {
-      ticketId = match.ticket.id;
-      ticketNumber = match.ticket.number;
+      existing = match.ticket;
       if (!isParticipant(match, contact.id)) {
         // A guessed ticket number must not let a stranger into someone else's conversation.
         visibility = Visibility.Internal;
-        warning = `sender is not a participant of ticket #${ticketNumber}; kept as an internal note`;
-        this.logger.warn({ ticketNumber, contactId: contact.id, by: match.by }, warning);
+        warning = `sender is not a participant of ticket #${existing.number}; kept as an internal note`;
+        this.logger.warn({ ticketNumber: existing.number, contactId: contact.id, by: match.by }, warning);
       }
       outcome = 'appended';
       if (visibility === Visibility.Public) {
@@ -106,72 +187,56 @@ export class InboundService {
       }
     } else {
       // A follow-up links to the old ticket only for its own contact: a stranger quoting a number gets a ticket of their own.
-      const parent = match && isParticipant(match, contact.id) ? match.ticket : undefined;
-      const created = await this.createTicket(em, msg, contact.id, contact.companyId, parent?.id ?? null);
-      ticketId = created.id;
-      ticketNumber = created.number;
+      parent = match && isParticipant(match, contact.id) ? match.ticket : undefined;
       outcome = parent ? 'follow_up' : 'created';
-      events.push({ ticketId, actor, kind: 'created', data: { channel: msg.channel, ...(parent ? { followUpOf: parent.number } : {}) } });
-      if (parent) {
-        events.push({ ticketId: parent.id, actor, kind: 'follow_up_created', data: { ticketNumber, ticketId } });
-      }
+      events.push({ actor, kind: 'created', data: { channel: msg.channel, ...(parent ? { followUpOf: parent.number } : {}) } });
+      if (parent) events.push({ ticketId: parent.id, actor, kind: 'follow_up_created' });
     }
+    events.push({
+      actor,
+      kind: 'message_added',
+      data: { direction: MessageDirection.Inbound, channel: msg.channel, visibility, ...(warning ? { warning } : {}) },
+    });
 
-    const [message] = await em.query<{ id: string }[]>(
-      `INSERT INTO messages (ticket_id, direction, author_kind, author_contact_id, visibility, channel, channel_account_id,
-                             external_id, thread_key, subject, text, html, threaded_by, threaded_by_value, auto_submitted,
-                             raw_attachment_id, metadata, received_at, contact_address)
-       VALUES ($1, 'inbound', 'contact', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16, $17)
-       ON CONFLICT (channel_account_id, external_id) WHERE direction = 'inbound' DO NOTHING
-       RETURNING id`,
-      [
-        ticketId,
-        contact.id,
-        visibility,
-        msg.channel,
-        msg.channelAccountId,
-        msg.externalId,
-        msg.threadHints.threadKey ?? null,
-        msg.subject ?? null,
-        msg.text,
-        msg.html ? sanitizeMessageHtml(msg.html) : null,
-        match && decision !== 'follow_up' ? match.by : ThreadedBy.New,
-        match && decision !== 'follow_up' ? match.value : null,
-        msg.autoSubmitted,
-        msg.rawAttachmentId ?? null,
-        msg.metadata || warning ? JSON.stringify({ ...msg.metadata, ...(warning ? { warning } : {}) }) : null,
-        receivedAt,
-        senderIdentities(msg.sender, msg.channel)[0][1],
-      ],
-    );
-    if (!message) throw new DuplicateMessage();
+    const params: unknown[] = [
+      contact.id,
+      visibility,
+      msg.channel,
+      msg.channelAccountId,
+      msg.externalId,
+      msg.threadHints.threadKey ?? null,
+      msg.subject ?? null,
+      msg.text,
+      msg.html ? sanitizeMessageHtml(msg.html) : null,
+      match && decision !== 'follow_up' ? match.by : ThreadedBy.New,
+      match && decision !== 'follow_up' ? match.value : null,
+      msg.autoSubmitted,
+      msg.rawAttachmentId ?? null,
+      msg.metadata || warning ? JSON.stringify({ ...msg.metadata, ...(warning ? { warning } : {}) }) : null,
+      receivedAt,
+      senderIdentities(msg.sender, msg.channel)[0][1],
+      JSON.stringify(events.map(historyRow)),
+    ];
+    const [stored] = existing
+      ? await preparedQuery<StoredMessage>(em, 'inbound-store-message', STORE_MESSAGE, [...params, existing.id])
+      : await preparedQuery<StoredMessage>(em, 'inbound-store-message-new-ticket', STORE_MESSAGE_ON_NEW_TICKET, [
+          ...params,
+          ticketSubject(msg),
+          contact.companyId,
+          parent?.id ?? null,
+        ]);
+    if (!stored) throw new DuplicateMessage();
+    const ticketId = stored.ticketId;
+    const ticketNumber = existing?.number ?? Number(stored.ticketNumber);
 
     const attachmentIds = [...msg.attachmentIds, ...(msg.rawAttachmentId ? [msg.rawAttachmentId] : [])];
     if (attachmentIds.length) {
       await em.query(
         `UPDATE attachments SET message_id = $1, ticket_id = $2 WHERE id = ANY($3::uuid[]) AND message_id IS NULL`,
-        [message.id, ticketId, attachmentIds],
+        [stored.id, ticketId, attachmentIds],
       );
     }
-    events.push({
-      ticketId,
-      actor,
-      kind: 'message_added',
-      data: { messageId: message.id, direction: MessageDirection.Inbound, channel: msg.channel, visibility, ...(warning ? { warning } : {}) },
-    });
-    await recordEvents(em, events);
-    return { outcome, ticketId, ticketNumber, messageId: message.id };
-  }
-
-  private async createTicket(em: EntityManager, msg: InboundMessage, contactId: string, companyId: string | null, parentTicketId: string | null) {
-    const [row] = await em.query<{ id: string; number: number }[]>(
-      `INSERT INTO tickets (subject, status_key, status_kind, registration_channel, contact_id, company_id, parent_ticket_id,
-                            active_since, last_customer_message_at)
-       VALUES ($1, 'open', 'open', $2, $3, $4, $5, now(), $6)
-       RETURNING id, number::int AS number`,
-      [ticketSubject(msg), msg.channel, contactId, companyId, parentTicketId, new Date(msg.receivedAt)],
-    );
-    return row;
+    return { outcome, ticketId, ticketNumber, messageId: stored.id };
   }
 
   /** A customer wrote on an existing ticket: reopen it, or move pending back to open. */
@@ -182,11 +247,13 @@ export class InboundService {
     receivedAt: Date,
     autoSubmitted: boolean,
     actor: Actor,
-    events: HistoryEvent[],
+    events: PendingEvent[],
   ): Promise<InboundOutcome> {
     const t = match.ticket;
     if (reopen) {
-      await em.query(
+      await preparedQuery(
+        em,
+        'inbound-reopen-ticket',
         `UPDATE tickets SET status_key = 'open', status_kind = 'open', resolved_at = NULL, closed_at = NULL, active_since = now(),
                 on_hold_until = NULL, last_customer_message_at = $2, updated_at = now()
           WHERE id = $1`,
@@ -196,13 +263,18 @@ export class InboundService {
       return 'reopened';
     }
     if (t.statusKind === StatusKind.Pending && !autoSubmitted) {
-      await em.query(
+      await preparedQuery(
+        em,
+        'inbound-pending-to-open',
         `UPDATE tickets SET status_key = 'open', status_kind = 'open', last_customer_message_at = $2, updated_at = now() WHERE id = $1`,
         [t.id, receivedAt],
       );
       events.push({ ticketId: t.id, actor, kind: 'status_changed', data: { from: StatusKind.Pending, to: StatusKind.Open, reason: 'customer_reply' } });
     } else {
-      await em.query(`UPDATE tickets SET last_customer_message_at = $2, updated_at = now() WHERE id = $1`, [t.id, receivedAt]);
+      await preparedQuery(em, 'inbound-touch-ticket', `UPDATE tickets SET last_customer_message_at = $2, updated_at = now() WHERE id = $1`, [
+        t.id,
+        receivedAt,
+      ]);
     }
     return 'appended';
   }
@@ -213,4 +285,16 @@ function isParticipant(match: ThreadMatch, contactId: string): boolean {
   // an explicit ticket id or number can be guessed, so it needs the ticket's own contact.
   if (match.by === ThreadedBy.MessageId || match.by === ThreadedBy.ThreadKey) return true;
   return match.ticket.contactId === contactId;
+}
+
+/** A history event as ticket_events columns (those recordEvents in history.ts writes). */
+function historyRow(e: PendingEvent) {
+  return {
+    ticket_id: e.ticketId ?? null,
+    actor_kind: e.actor.kind,
+    actor_agent_id: e.actor.agentId ?? null,
+    actor_contact_id: e.actor.contactId ?? null,
+    kind: e.kind,
+    data: e.data ?? {},
+  };
 }

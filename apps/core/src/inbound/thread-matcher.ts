@@ -1,6 +1,7 @@
 import type { InboundMessage } from '@switchboard/contracts';
 import { StatusKind, ThreadedBy } from '@switchboard/db';
 import type { EntityManager } from 'typeorm';
+import { preparedQuery } from './prepared-query.js';
 
 /** The ticket an inbound message threads onto, and which hint found it. */
 export interface ThreadMatch {
@@ -21,53 +22,84 @@ export interface MatchedTicket {
 const TICKET_COLUMNS = `t.id, t.number::int AS number, t.contact_id AS "contactId", t.status_kind AS "statusKind",
   t.resolved_at AS "resolvedAt", t.closed_at AS "closedAt"`;
 
-/**
- * The matched ticket row is locked (FOR UPDATE) until the inbound transaction ends, so a
- * customer reply and an agent's status change on the same ticket cannot interleave.
- *
- * Tries the hints from most to least specific: an explicit ticket id, the Message-IDs the
- * message answers (In-Reply-To/References), the ticket number (e.g. a subject marker), then the
- * channel's conversation key. The first hint that names an existing ticket wins.
- */
-export async function matchThread(em: EntityManager, msg: InboundMessage): Promise<ThreadMatch | undefined> {
-  const h = msg.threadHints;
-  if (h.ticketId) {
-    const t = await one(em, `SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.id = $1 FOR UPDATE OF t`, [h.ticketId]);
-    if (t) return { ticket: t, by: ThreadedBy.TicketId, value: h.ticketId };
-  }
-  if (h.messageIds.length) {
-    const row = await one<MatchedTicket & { externalId: string }>(
-      em,
-      `SELECT ${TICKET_COLUMNS}, m.external_id AS "externalId"
-         FROM messages m JOIN tickets t ON t.id = m.ticket_id
-        WHERE m.external_id = ANY($1::text[])
-        ORDER BY array_position($1::text[], m.external_id), m.created_at DESC
-        LIMIT 1 FOR UPDATE OF t`,
-      [h.messageIds],
-    );
-    if (row) {
-      const { externalId, ...ticket } = row;
-      return { ticket, by: ThreadedBy.MessageId, value: externalId };
-    }
-  }
-  if (h.ticketNumber) {
-    const t = await one(em, `SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.number = $1 FOR UPDATE OF t`, [h.ticketNumber]);
-    if (t) return { ticket: t, by: ThreadedBy.TicketNumber, value: String(h.ticketNumber) };
-  }
-  if (h.threadKey) {
-    const t = await one(
-      em,
-      `SELECT ${TICKET_COLUMNS} FROM messages m JOIN tickets t ON t.id = m.ticket_id
-        WHERE m.channel_account_id = $1 AND m.thread_key = $2
-        ORDER BY m.created_at DESC LIMIT 1 FOR UPDATE OF t`,
-      [msg.channelAccountId, h.threadKey],
-    );
-    if (t) return { ticket: t, by: ThreadedBy.ThreadKey, value: h.threadKey };
-  }
-  return undefined;
+/** A row of a thread probe: the ticket, and for Message-IDs the one that matched. */
+export interface ThreadProbeRow extends MatchedTicket {
+  matched: string | null;
 }
 
-async function one<T = MatchedTicket>(em: EntityManager, sql: string, params: unknown[]): Promise<T | undefined> {
-  const rows = await em.query<T[]>(sql, params);
-  return rows[0];
+/**
+ * One hint's lookup. `sql(first)` numbers its parameters from `$first`, so a caller can run it
+ * inside a bigger statement; its rows are ThreadProbeRow, and the ticket row is locked
+ * (FOR UPDATE) until the inbound transaction ends, so a customer reply and an agent's status
+ * change on the same ticket cannot interleave.
+ */
+export interface ThreadProbe {
+  name: string;
+  sql(first: number): string;
+  params: unknown[];
+  toMatch(row: ThreadProbeRow): ThreadMatch;
+}
+
+const ticket = ({ matched: _, ...t }: ThreadProbeRow): MatchedTicket => t;
+
+/**
+ * The lookups for the hints a message carries, from most to least specific: an explicit ticket
+ * id, the Message-IDs the message answers (In-Reply-To/References), the ticket number (e.g. a
+ * subject marker), then the channel's conversation key. The first hint that names an existing
+ * ticket wins.
+ */
+export function threadProbes(msg: InboundMessage): ThreadProbe[] {
+  const h = msg.threadHints;
+  const probes: ThreadProbe[] = [];
+  if (h.ticketId) {
+    const ticketId = h.ticketId;
+    probes.push({
+      name: 'ticket-id',
+      sql: (p) => `SELECT ${TICKET_COLUMNS}, NULL::text AS matched FROM tickets t WHERE t.id = $${p} FOR UPDATE OF t`,
+      params: [ticketId],
+      toMatch: (row) => ({ ticket: ticket(row), by: ThreadedBy.TicketId, value: ticketId }),
+    });
+  }
+  if (h.messageIds.length) {
+    probes.push({
+      name: 'message-id',
+      sql: (p) => `SELECT ${TICKET_COLUMNS}, m.external_id AS matched
+         FROM messages m JOIN tickets t ON t.id = m.ticket_id
+        WHERE m.external_id = ANY($${p}::text[])
+        ORDER BY array_position($${p}::text[], m.external_id), m.created_at DESC
+        LIMIT 1 FOR UPDATE OF t`,
+      params: [h.messageIds],
+      toMatch: (row) => ({ ticket: ticket(row), by: ThreadedBy.MessageId, value: row.matched! }),
+    });
+  }
+  if (h.ticketNumber) {
+    const ticketNumber = h.ticketNumber;
+    probes.push({
+      name: 'ticket-number',
+      sql: (p) => `SELECT ${TICKET_COLUMNS}, NULL::text AS matched FROM tickets t WHERE t.number = $${p} FOR UPDATE OF t`,
+      params: [ticketNumber],
+      toMatch: (row) => ({ ticket: ticket(row), by: ThreadedBy.TicketNumber, value: String(ticketNumber) }),
+    });
+  }
+  if (h.threadKey) {
+    const threadKey = h.threadKey;
+    probes.push({
+      name: 'thread-key',
+      sql: (p) => `SELECT ${TICKET_COLUMNS}, NULL::text AS matched FROM messages m JOIN tickets t ON t.id = m.ticket_id
+        WHERE m.channel_account_id = $${p} AND m.thread_key = $${p + 1}
+        ORDER BY m.created_at DESC LIMIT 1 FOR UPDATE OF t`,
+      params: [msg.channelAccountId, threadKey],
+      toMatch: (row) => ({ ticket: ticket(row), by: ThreadedBy.ThreadKey, value: threadKey }),
+    });
+  }
+  return probes;
+}
+
+/** The ticket the message threads onto, trying `probes` in order (default: all its hints). */
+export async function matchThread(em: EntityManager, msg: InboundMessage, probes = threadProbes(msg)): Promise<ThreadMatch | undefined> {
+  for (const probe of probes) {
+    const [row] = await preparedQuery<ThreadProbeRow>(em, `inbound-thread-${probe.name}`, probe.sql(1), probe.params);
+    if (row) return probe.toMatch(row);
+  }
+  return undefined;
 }

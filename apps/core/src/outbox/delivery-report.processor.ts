@@ -1,16 +1,14 @@
-import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Processor } from '@nestjs/bullmq';
+import { Inject, type OnApplicationBootstrap } from '@nestjs/common';
 import { JobName, QueueName } from '@switchboard/contracts';
-import { parseJob } from '@switchboard/queue';
+import { ObservedWorkerHost, parseJob } from '@switchboard/queue';
 import type { Job } from 'bullmq';
 import { CORE_CONFIG, type CoreConfig } from '../config.js';
 import { DeliveryService, type DeliveryOutcome } from './delivery.service.js';
 
 /** Consumes `delivery`: channels report sent / delivered / failed for each outbound message. */
 @Processor(QueueName.Delivery)
-export class DeliveryReportProcessor extends WorkerHost implements OnApplicationBootstrap {
-  private readonly logger = new Logger(DeliveryReportProcessor.name);
-
+export class DeliveryReportProcessor extends ObservedWorkerHost implements OnApplicationBootstrap {
   constructor(
     private readonly delivery: DeliveryService,
     @Inject(CORE_CONFIG) private readonly config: CoreConfig,
@@ -24,10 +22,5 @@ export class DeliveryReportProcessor extends WorkerHost implements OnApplication
 
   process(job: Job): Promise<DeliveryOutcome> {
     return this.delivery.apply(parseJob(job, JobName.DeliveryReport));
-  }
-
-  @OnWorkerEvent('failed')
-  onFailed(job: Job | undefined, err: Error): void {
-    this.logger.warn({ jobId: job?.id, attempt: job?.attemptsMade, reason: err.message }, 'delivery report failed');
   }
 }

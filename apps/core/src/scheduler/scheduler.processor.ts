@@ -1,7 +1,7 @@
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { InjectQueue, Processor } from '@nestjs/bullmq';
 import { Inject, type OnApplicationBootstrap } from '@nestjs/common';
 import { JobName, QueueName } from '@switchboard/contracts';
-import { parseJob } from '@switchboard/queue';
+import { ObservedWorkerHost, parseJob } from '@switchboard/queue';
 import type { Job, Queue } from 'bullmq';
 import { CORE_CONFIG, type CoreConfig } from '../config.js';
 import { OnHoldService } from './on-hold.service.js';
@@ -11,7 +11,7 @@ import { OnHoldService } from './on-hold.service.js';
  * any number of core replicas can run this without doing the work twice.
  */
 @Processor(QueueName.CoreScheduler)
-export class SchedulerProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class SchedulerProcessor extends ObservedWorkerHost implements OnApplicationBootstrap {
   constructor(
     @InjectQueue(QueueName.CoreScheduler) private readonly queue: Queue,
     @Inject(CORE_CONFIG) private readonly config: CoreConfig,
