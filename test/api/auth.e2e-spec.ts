@@ -1,12 +1,13 @@
 import { ADMIN, ApiClient } from '../support/http.js';
-import { startCore, type RunningCore } from '../support/core.js';
+import { resetState, startCore, type RunningCore } from '../support/core.js';
 
 describe('auth and health (real Postgres + Redis)', () => {
   let core: RunningCore;
   let anon: ApiClient;
 
   beforeAll(async () => {
-    core = await startCore();
+    core = await startCore({ LOGIN_MAX_FAILURES: '3' });
+    await resetState(core);
     anon = new ApiClient(core.api);
   });
   afterAll(() => core.close());
@@ -62,5 +63,39 @@ describe('auth and health (real Postgres + Redis)', () => {
     const res = await anon.get('/nothing-here');
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('not_found');
+  });
+
+  it('refuses logins for a while after repeated wrong passwords, across replicas (counted in Redis)', async () => {
+    const admin = await anon.login(ADMIN.email, ADMIN.password);
+    expect((await admin.post('/agents', { email: 'guess@desk.test', name: 'Guess Me', role: 'specialist', password: 'right-password-1' })).status).toBe(201);
+    for (let i = 0; i < 3; i++) {
+      expect((await anon.post('/auth/login', { email: 'guess@desk.test', password: `wrong-${i}` })).status).toBe(401);
+    }
+    const blocked = await anon.post('/auth/login', { email: 'guess@desk.test', password: 'right-password-1' });
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.error).toMatchObject({ code: 'rate_limited', message: expect.stringContaining('too many failed logins') });
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(800);
+    // Another account from the same address is not affected.
+    expect((await anon.post('/auth/login', ADMIN)).status).toBe(200);
+  });
+
+  it('lets an agent change their own password with the current one', async () => {
+    const admin = await anon.login(ADMIN.email, ADMIN.password);
+    await admin.post('/agents', { email: 'mover@desk.test', name: 'Mover', role: 'specialist', password: 'first-password-1' });
+    const mover = await anon.login('mover@desk.test', 'first-password-1');
+    const wrong = await mover.patch('/me/password', { currentPassword: 'nope', newPassword: 'second-password-2' });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.message).toBe('currentPassword is wrong');
+    expect((await mover.patch('/me/password', { currentPassword: 'first-password-1', newPassword: 'short' })).status).toBe(400);
+    expect((await mover.patch('/me/password', { currentPassword: 'first-password-1', newPassword: 'second-password-2' })).status).toBe(204);
+    expect((await anon.post('/auth/login', { email: 'mover@desk.test', password: 'first-password-1' })).status).toBe(401);
+    expect((await anon.post('/auth/login', { email: 'mover@desk.test', password: 'second-password-2' })).status).toBe(200);
+  });
+
+  it('sends security headers', async () => {
+    const res = await fetch(`${core.url}/health`);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(res.headers.get('x-powered-by')).toBeNull();
   });
 });

@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { redactUrl } from '@switchboard/db';
+import helmet from 'helmet';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
@@ -21,6 +22,8 @@ export async function createCoreApp(config: CoreConfig, logger: Logger): Promise
     bodyParser: false,
   });
   app.useLogger(app.get(PinoLogger));
+  app.use(helmet());
+  if (config.TRUST_PROXY) app.set('trust proxy', 1);
   // Uploads (POST /attachments) read the raw body themselves, whatever its type.
   app.useBodyParser('json', {
     limit: '2mb',

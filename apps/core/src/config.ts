@@ -19,6 +19,10 @@ export const coreEnvSchema = baseEnvSchema
     OUTBOX_POLL_MS: envInt(250, 10, 60_000),
     OUTBOX_BATCH_SIZE: envInt(200, 1, 5_000),
     SCHEDULER_INTERVAL_MS: envInt(15_000, 1_000, 3_600_000),
+    /** Trust X-Forwarded-For from one proxy hop in front of core (for client IPs in rate limits and logs). */
+    TRUST_PROXY: envBoolean(false),
+    /** Failed logins allowed per e-mail and client IP before logins from there are refused for 15 minutes. */
+    LOGIN_MAX_FAILURES: envInt(5, 1, 1000),
     /** Run the inbound/delivery workers, outbox relay and schedulers in this process (API-only replicas set false). */
     WORKERS_ENABLED: envBoolean(true),
   })

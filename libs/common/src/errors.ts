@@ -31,10 +31,15 @@ export class DomainException extends Error {
     message: string,
     readonly status: number,
     readonly details?: unknown,
+    /** Extra response headers, e.g. Retry-After on a 429. */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
   }
 }
+
+export const rateLimited = (message: string, retryAfterSeconds: number) =>
+  new DomainException(ErrorCode.RateLimited, message, 429, undefined, { 'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
 
 export const notFound = (what: string, id: string | number) =>
   new DomainException(ErrorCode.NotFound, `${what} ${id} does not exist`, HttpStatus.NOT_FOUND);
@@ -80,6 +85,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
     if (exception instanceof DomainException) {
       ({ status, code, message, details } = exception);
+      for (const [name, value] of Object.entries(exception.headers ?? {})) res.setHeader(name, value);
     } else if (exception instanceof HttpException) {
       status = exception.getStatus();
       code = HTTP_CODES[status] ?? (status >= 500 ? ErrorCode.Internal : ErrorCode.ValidationFailed);

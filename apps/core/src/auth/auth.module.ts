@@ -7,6 +7,7 @@ import { CORE_CONFIG, type CoreConfig } from '../config.js';
 import { AuthController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
+import { LoginThrottle } from './login-throttle.js';
 
 @Module({
   imports: [
@@ -21,6 +22,6 @@ import { AuthService } from './auth.service.js';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [AuthService, LoginThrottle, { provide: APP_GUARD, useClass: AuthGuard }],
 })
 export class AuthModule {}
