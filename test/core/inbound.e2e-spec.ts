@@ -146,6 +146,11 @@ describe('inbound consumer (real Postgres + Redis + BullMQ)', () => {
     expect(Number((await core.ds.query(`SELECT count(*) FROM tickets WHERE contact_id = (SELECT contact_id FROM contact_identities WHERE value = 'gina@example.org')`))[0].count)).toBe(1);
   });
 
+  it('plans its prepared statements on every execution (no frozen generic plans)', async () => {
+    const [{ plan_cache_mode }] = await core.ds.query(`SHOW plan_cache_mode`);
+    expect(plan_cache_mode).toBe('force_custom_plan');
+  });
+
   it('fails a malformed job at once with a clear reason and keeps it', async () => {
     const job = await inbound.add(JobName.InboundMessage, { v: 1, channel: 'fax', text: '' }, { jobId: 'malformed-1' });
     const { state, job: failed } = await settled(inbound, job.id!);

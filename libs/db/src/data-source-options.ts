@@ -25,6 +25,14 @@ export function dataSourceOptions(opts: DbOptions): DataSourceOptions {
     logging: opts.logging ? ['error', 'warn', 'migration'] : ['error', 'migration'],
     applicationName: opts.applicationName,
     poolSize: opts.poolSize,
-    extra: { max: opts.poolSize, connectionTimeoutMillis: 10_000, idleTimeoutMillis: 30_000 },
+    extra: {
+      max: opts.poolSize,
+      connectionTimeoutMillis: 10_000,
+      idleTimeoutMillis: 30_000,
+      // Named prepared statements (the inbound hot path) are planned on every execution: a cached
+      // generic plan is frozen at a young table's size and stays a sequential scan as it grows.
+      // Unnamed statements, all TypeORM sends, are planned each time anyway.
+      options: '-c plan_cache_mode=force_custom_plan',
+    },
   };
 }

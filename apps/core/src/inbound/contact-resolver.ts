@@ -35,6 +35,7 @@ export function emailDomain(email: string | undefined): string | undefined {
 export interface KnownIdentity {
   id: string;
   kind: IdentityKind;
+  value: string;
   companyId: string | null;
 }
 
@@ -44,12 +45,20 @@ export function identityArrays(sender: SenderIdentity, channel: Channel): [Ident
   return [ids.map((i) => i[0]), ids.map((i) => i[1])];
 }
 
-/** KnownIdentity rows for the identities whose kinds and values are in the two given parameters. */
+/**
+ * KnownIdentity rows for the kinds and values in the two given parameters. Written as two `= ANY`
+ * conditions on the (kind, value) index so that the plan stays an index lookup even when the
+ * table's statistics are missing or stale (a `(kind, value) IN (SELECT … unnest(…))` was planned
+ * as a full scan of contact_identities there). It can match a kind with another pair's value, so
+ * callers keep only the sender's own pairs (ownPairs).
+ */
 export function knownIdentitiesSql(kinds: string, values: string): string {
-  return `SELECT ci.contact_id AS id, ci.kind, c.company_id AS "companyId"
+  return `SELECT ci.contact_id AS id, ci.kind, ci.value, c.company_id AS "companyId"
        FROM contact_identities ci JOIN contacts c ON c.id = ci.contact_id
-      WHERE (ci.kind, ci.value) IN (SELECT * FROM unnest(${kinds}::identity_kind[], ${values}::text[]))`;
+      WHERE ci.kind = ANY(${kinds}::identity_kind[]) AND ci.value = ANY(${values}::text[])`;
 }
+
+const ownPairs = (ids: IdentityPair[]) => (f: KnownIdentity) => ids.some(([k, v]) => k === f.kind && v === f.value);
 
 /**
  * Finds the contact behind a message's sender, or creates one (company by e-mail domain).
@@ -66,12 +75,14 @@ export async function resolveContact(
   const ids = senderIdentities(sender, channel);
   const kinds = ids.map((i) => i[0]);
   const values = ids.map((i) => i[1]);
-  const found = known ?? (await preparedQuery<KnownIdentity>(em, 'contact-find-identities', knownIdentitiesSql('$1', '$2'), [kinds, values]));
+  const found = (known ?? (await preparedQuery<KnownIdentity>(em, 'contact-find-identities', knownIdentitiesSql('$1', '$2'), [kinds, values]))).filter(
+    ownPairs(ids),
+  );
 
   if (found.length > 0) {
     const chosen = kinds.map((k) => found.find((f) => f.kind === k)).find(Boolean)!;
-    const known = new Set(found.map((f) => f.kind));
-    const missing = ids.filter(([k]) => !known.has(k));
+    const owned = new Set(found.map((f) => f.kind));
+    const missing = ids.filter(([k]) => !owned.has(k));
     if (missing.length) await insertIdentities(em, chosen.id, missing);
     return { id: chosen.id, companyId: chosen.companyId, created: false };
   }

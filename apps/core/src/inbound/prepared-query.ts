@@ -4,10 +4,14 @@ import type { EntityManager } from 'typeorm';
 /**
  * Runs `text` as a named prepared statement on the transaction's connection.
  *
- * TypeORM sends every query unnamed, so PostgreSQL parses and plans it again on each execution;
- * on the inbound path (a handful of small statements per message, thousands of messages a second)
- * that was most of the database's CPU. A named statement is parsed once per pooled connection,
- * and after a few executions PostgreSQL reuses its plan when that is no worse than re-planning.
+ * TypeORM sends every query unnamed, so PostgreSQL parses and analyses it again on each
+ * execution; on the inbound path (a handful of statements per message, hundreds of messages a
+ * second) that was a large share of the database's CPU. A named statement is parsed once per
+ * pooled connection.
+ *
+ * Its plan is still made for each execution: the data source sets plan_cache_mode =
+ * force_custom_plan on every connection (see dataSourceOptions), because a cached generic plan
+ * is frozen at the table sizes and statistics of its first executions.
  *
  * `name` must be unique to `text` (pg refuses a second text under a name it has prepared).
  * Errors are pg's own (`err.code` is the SQLSTATE), as pgCode() expects.

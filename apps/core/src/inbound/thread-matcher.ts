@@ -46,7 +46,9 @@ const ticket = ({ matched: _, ...t }: ThreadProbeRow): MatchedTicket => t;
  * The lookups for the hints a message carries, from most to least specific: an explicit ticket
  * id, the Message-IDs the message answers (In-Reply-To/References), the ticket number (e.g. a
  * subject marker), then the channel's conversation key. The first hint that names an existing
- * ticket wins.
+ * ticket wins. The message lookups pick their one message before joining tickets, so the plan
+ * stays a few index lookups even when the statistics are stale (joining first was planned as a
+ * full scan of tickets on a fast-growing database).
  */
 export function threadProbes(msg: InboundMessage): ThreadProbe[] {
   const h = msg.threadHints;
@@ -64,10 +66,11 @@ export function threadProbes(msg: InboundMessage): ThreadProbe[] {
     probes.push({
       name: 'message-id',
       sql: (p) => `SELECT ${TICKET_COLUMNS}, m.external_id AS matched
-         FROM messages m JOIN tickets t ON t.id = m.ticket_id
-        WHERE m.external_id = ANY($${p}::text[])
-        ORDER BY array_position($${p}::text[], m.external_id), m.created_at DESC
-        LIMIT 1 FOR UPDATE OF t`,
+         FROM (SELECT ticket_id, external_id FROM messages
+                WHERE external_id = ANY($${p}::text[])
+                ORDER BY array_position($${p}::text[], external_id), created_at DESC LIMIT 1) AS m
+         JOIN tickets t ON t.id = m.ticket_id
+          FOR UPDATE OF t`,
       params: [h.messageIds],
       toMatch: (row) => ({ ticket: ticket(row), by: ThreadedBy.MessageId, value: row.matched! }),
     });
@@ -85,9 +88,12 @@ export function threadProbes(msg: InboundMessage): ThreadProbe[] {
     const threadKey = h.threadKey;
     probes.push({
       name: 'thread-key',
-      sql: (p) => `SELECT ${TICKET_COLUMNS}, NULL::text AS matched FROM messages m JOIN tickets t ON t.id = m.ticket_id
-        WHERE m.channel_account_id = $${p} AND m.thread_key = $${p + 1}
-        ORDER BY m.created_at DESC LIMIT 1 FOR UPDATE OF t`,
+      sql: (p) => `SELECT ${TICKET_COLUMNS}, NULL::text AS matched
+         FROM (SELECT ticket_id FROM messages
+                WHERE channel_account_id = $${p} AND thread_key = $${p + 1}
+                ORDER BY created_at DESC LIMIT 1) AS m
+         JOIN tickets t ON t.id = m.ticket_id
+          FOR UPDATE OF t`,
       params: [msg.channelAccountId, threadKey],
       toMatch: (row) => ({ ticket: ticket(row), by: ThreadedBy.ThreadKey, value: threadKey }),
     });
