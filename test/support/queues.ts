@@ -16,10 +16,11 @@ export async function enqueueInbound(q: Queue, msg: InboundMessageInput, jobId =
 /** Waits until a job has completed or failed, and returns it with its final state. */
 export async function settled(q: Queue, jobId: string, timeoutMs = 20_000): Promise<{ job: Job; state: string }> {
   return waitFor(`job ${jobId} to settle`, async () => {
+    const state = await q.getJobState(jobId);
+    if (state !== 'completed' && state !== 'failed') return undefined;
+    // Read the job only once it has settled, so its fields (attemptsMade, returnvalue) are final.
     const job = await q.getJob(jobId);
-    if (!job) return undefined;
-    const state = await job.getState();
-    return state === 'completed' || state === 'failed' ? { job, state } : undefined;
+    return job ? { job, state } : undefined;
   }, timeoutMs);
 }
 
