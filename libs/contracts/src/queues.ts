@@ -28,12 +28,6 @@ export enum Channel {
 /** Channels that have an outbound queue (the web form replies by e-mail). */
 export type OutboundChannel = Channel.Email | Channel.Telegram | Channel.Sms;
 
-export const OUTBOUND_CHANNELS: readonly OutboundChannel[] = [Channel.Email, Channel.Telegram, Channel.Sms];
-
-export function isOutboundChannel(channel: string): channel is OutboundChannel {
-  return (OUTBOUND_CHANNELS as readonly string[]).includes(channel);
-}
-
 export function outboundQueueFor(channel: OutboundChannel): QueueName {
   switch (channel) {
     case Channel.Email:

@@ -22,4 +22,3 @@ export function pgCode(err: unknown): string | undefined {
 }
 
 export const UNIQUE_VIOLATION = '23505';
-export const FOREIGN_KEY_VIOLATION = '23503';

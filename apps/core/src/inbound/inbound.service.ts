@@ -6,7 +6,7 @@ import { ActorKind, MessageDirection, StatusKind, ThreadedBy, Visibility } from 
 import type { DataSource, EntityManager } from 'typeorm';
 import { CORE_CONFIG, type CoreConfig } from '../config.js';
 import { inTransaction, pgCode, UNIQUE_VIOLATION } from '../database/transaction.js';
-import type { Actor, HistoryEvent } from '../history/history.js';
+import { HISTORY_RECORD, historyRow, type Actor, type HistoryEvent } from '../history/history.js';
 import { reopenDecision } from '../tickets/status-lifecycle.js';
 import {
   ConcurrentContactCreation,
@@ -77,7 +77,7 @@ function storeMessageSql(newTicket: boolean): string {
                           ELSE '{}'::jsonb
                         END
          FROM target, message, jsonb_array_elements($17::jsonb) WITH ORDINALITY AS j (event, n),
-              jsonb_to_record(j.event) AS e (ticket_id uuid, actor_kind actor_kind, actor_agent_id uuid, actor_contact_id uuid, kind text, data jsonb)
+              jsonb_to_record(j.event) AS e ${HISTORY_RECORD}
         ORDER BY j.n
      )
      SELECT message.id, target.id AS "ticketId", target.number::int AS "ticketNumber" FROM message, target`;
@@ -285,16 +285,4 @@ function isParticipant(match: ThreadMatch, contactId: string): boolean {
   // an explicit ticket id or number can be guessed, so it needs the ticket's own contact.
   if (match.by === ThreadedBy.MessageId || match.by === ThreadedBy.ThreadKey) return true;
   return match.ticket.contactId === contactId;
-}
-
-/** A history event as ticket_events columns (those recordEvents in history.ts writes). */
-function historyRow(e: PendingEvent) {
-  return {
-    ticket_id: e.ticketId ?? null,
-    actor_kind: e.actor.kind,
-    actor_agent_id: e.actor.agentId ?? null,
-    actor_contact_id: e.actor.contactId ?? null,
-    kind: e.kind,
-    data: e.data ?? {},
-  };
 }

@@ -75,5 +75,3 @@ export function ticketView(r: TicketListRow) {
     ...(r.custom_attributes ? { customAttributes: r.custom_attributes } : {}),
   };
 }
-
-export type TicketView = ReturnType<typeof ticketView>;
