@@ -6,3 +6,5 @@ export * from './health.js';
 export * from './shutdown.js';
 export * from './public.js';
 export * from './html.js';
+export * from './domain.js';
+export * from './identity.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pageQuerySchema } from '../common/pagination.js';
-import { InvalidDomainError, normalizeDomain } from './domain.util.js';
+import { InvalidDomainError, normalizeDomain } from '@switchboard/common';
 
 const name = z.string().trim().min(1, 'must not be empty').max(200);
 

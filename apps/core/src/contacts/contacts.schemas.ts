@@ -1,7 +1,7 @@
 import { IdentityKind } from '@switchboard/db';
 import { z } from 'zod';
 import { pageQuerySchema, uuidParam } from '../common/pagination.js';
-import { InvalidIdentityError, normalizeIdentity } from './identity.util.js';
+import { InvalidIdentityError, normalizeIdentity } from '@switchboard/common';
 
 /** A blank name is no name. */
 const name = z

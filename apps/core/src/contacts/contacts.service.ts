@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DomainException, notFound, unprocessable } from '@switchboard/common';
+import { DomainException, emailDomain, normalizeIdentity, notFound, unprocessable } from '@switchboard/common';
 import { Contact, ContactIdentity, IdentityKind } from '@switchboard/db';
 import { DataSource, In, type EntityManager, type Repository } from 'typeorm';
 import { AgentsService } from '../agents/agents.service.js';
@@ -8,7 +8,6 @@ import { CompaniesService } from '../companies/companies.service.js';
 import { page, skipTake, type Page, containsPattern as contains } from '../common/pagination.js';
 import { inTransaction, pgCode, UNIQUE_VIOLATION } from '../database/transaction.js';
 import type { CreateContactInput, IdentityInput, ListContactsQuery, UpdateContactInput } from './contacts.schemas.js';
-import { emailDomain, normalizeIdentity } from './identity.util.js';
 
 export interface IdentityView {
   id: string;

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { conflict, DomainException, ErrorCode, notFound, unprocessable } from '@switchboard/common';
+import { conflict, DomainException, ErrorCode, normalizeIdentity, notFound, unprocessable } from '@switchboard/common';
 import { Channel } from '@switchboard/contracts';
 import { ActorKind, ChannelKind, IdentityKind, StatusKind, TicketType } from '@switchboard/db';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthAgent } from '../auth/auth.decorators.js';
-import { normalizeIdentity } from '../contacts/identity.util.js';
 import { recordEvents, type Actor, type HistoryEvent } from '../history/history.js';
 import { resolveContact } from '../inbound/contact-resolver.js';
 import { containsPattern } from '../common/pagination.js';

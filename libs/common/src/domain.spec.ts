@@ -1,4 +1,4 @@
-import { InvalidDomainError, normalizeDomain } from './domain.util.js';
+import { InvalidDomainError, normalizeDomain } from './domain.js';
 
 describe('normalizeDomain', () => {
   it.each([

@@ -1,14 +1,18 @@
-import { IdentityKind } from '@switchboard/db';
-import { parsePhoneNumberWithError, ParseError } from 'libphonenumber-js/core';
+import { parsePhoneNumberWithError, ParseError, type CountryCode } from 'libphonenumber-js/core';
 // The full metadata (not the default "min"): validity checks number ranges, not just lengths. The
 // `.json` entry resolves to a JS module, so no JSON import (Jest warns about those under ESM).
 import metadata from 'libphonenumber-js/metadata.max.json';
-import { InvalidDomainError, normalizeDomain } from '../companies/domain.util.js';
+import { InvalidDomainError, normalizeDomain } from './domain.js';
+
+/** The kinds of contact identity (the database's `identity_kind`). */
+export const IdentityKinds = { Email: 'email', Phone: 'phone', Telegram: 'telegram' } as const;
+export type IdentityKindName = (typeof IdentityKinds)[keyof typeof IdentityKinds];
+const IdentityKind = IdentityKinds;
 
 /** A value that cannot be a contact identity of its kind; the message is fit to show to the user. */
 export class InvalidIdentityError extends Error {
   constructor(
-    readonly kind: IdentityKind,
+    readonly kind: string,
     message: string,
   ) {
     super(message);
@@ -48,26 +52,34 @@ export function emailDomain(email: string): string {
 const PHONE_CHARS = /^\+?[0-9\s().\-/]+$/;
 
 /**
- * `+44 20 7183 8750` / `0044 20 7183 8750` → `+442071838750` (E.164). There is no default region,
- * so the number must be international (leading + or 00); it must be a valid number for its
- * country per libphonenumber's full metadata, not merely of plausible length.
+ * `+44 20 7183 8750` / `0044 20 7183 8750` → `+442071838750` (E.164). Without a default region
+ * the number must be international (leading + or 00); with one (ISO 3166 code, e.g. `GB`), a
+ * national number such as `020 7183 8750` is read as that country's. Either way it must be a valid
+ * number for its country per libphonenumber's full metadata, not merely of plausible length.
  */
-export function normalizePhone(value: string): string {
+export function normalizePhone(value: string, defaultRegion?: CountryCode): string {
   const fail = (why: string) => new InvalidIdentityError(IdentityKind.Phone, `"${value}" is not a valid phone number: ${why}`);
   let raw = value.trim();
   if (raw.length > 40) throw fail('too long');
   if (!PHONE_CHARS.test(raw)) throw fail('use digits, spaces and + ( ) - . / only (no extensions or letters)');
   if (raw.startsWith('00')) raw = `+${raw.slice(2)}`;
-  if (!raw.startsWith('+')) throw fail('write it in international format with the country code, e.g. +44 20 7183 8750');
+  if (!raw.startsWith('+') && !defaultRegion) {
+    throw fail('write it in international format with the country code, e.g. +44 20 7183 8750');
+  }
   let parsed;
   try {
-    parsed = parsePhoneNumberWithError(raw, metadata);
+    parsed = parsePhoneNumberWithError(raw, raw.startsWith('+') ? {} : { defaultCountry: defaultRegion }, metadata);
   } catch (err) {
     if (err instanceof ParseError) throw fail(err.message === 'INVALID_COUNTRY' ? 'unknown country code' : 'not a phone number');
     throw err;
   }
   if (!parsed.isValid()) throw fail(`no such number for country code +${parsed.countryCallingCode}`);
   return parsed.number;
+}
+
+/** Whether a value is an ISO 3166-1 alpha-2 region libphonenumber knows (for validating config). */
+export function isPhoneRegion(value: string): value is CountryCode {
+  return Object.prototype.hasOwnProperty.call((metadata as { countries: object }).countries, value);
 }
 
 const MAX_INT64 = 2n ** 63n - 1n;
@@ -83,7 +95,7 @@ export function normalizeTelegramId(value: string): string {
 }
 
 /** Normalises an identity value of any kind; throws an InvalidIdentityError with a readable message. */
-export function normalizeIdentity(kind: IdentityKind, value: string): string {
+export function normalizeIdentity(kind: string, value: string): string {
   switch (kind) {
     case IdentityKind.Email:
       return normalizeEmail(value);

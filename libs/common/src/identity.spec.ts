@@ -1,5 +1,4 @@
-import { IdentityKind } from '@switchboard/db';
-import { emailDomain, InvalidIdentityError, normalizeEmail, normalizeIdentity, normalizePhone, normalizeTelegramId } from './identity.util.js';
+import { emailDomain, IdentityKinds as IdentityKind, InvalidIdentityError, isPhoneRegion, normalizeEmail, normalizeIdentity, normalizePhone, normalizeTelegramId } from './identity.js';
 
 describe('normalizeEmail', () => {
   it.each([
@@ -62,6 +61,25 @@ describe('normalizePhone', () => {
   });
 });
 
+describe('normalizePhone with a default region', () => {
+  it.each([
+    ['020 7183 8750', 'GB', '+442071838750'],
+    ['8 (999) 123-45-67', 'RU', '+79991234567'],
+    ['+1 (202) 456-1111', 'RU', '+12024561111'],
+  ] as const)('%j in %s → %j', (input, region, expected) => {
+    expect(normalizePhone(input, region)).toBe(expected);
+  });
+
+  it('still rejects a national number that does not exist in the region', () => {
+    expect(() => normalizePhone('020 7183 875', 'GB')).toThrow('no such number for country code +44');
+  });
+
+  it('knows which regions exist', () => {
+    expect(isPhoneRegion('GB')).toBe(true);
+    expect(isPhoneRegion('XX')).toBe(false);
+  });
+});
+
 describe('normalizeTelegramId', () => {
   it.each([
     ['123456789', '123456789'],
@@ -94,6 +112,6 @@ describe('normalizeIdentity', () => {
   });
 
   it('rejects an unknown kind', () => {
-    expect(() => normalizeIdentity('fax' as IdentityKind, '1')).toThrow('unknown identity kind "fax"');
+    expect(() => normalizeIdentity('fax', '1')).toThrow('unknown identity kind "fax"');
   });
 });
