@@ -11,8 +11,10 @@ import { OutboxEntry } from './outbox-entry.entity.js';
 import { Status } from './status.entity.js';
 import { TicketEvent } from './ticket-event.entity.js';
 import { Ticket } from './ticket.entity.js';
+import { Webform } from './webform.entity.js';
 
 export * from './enums.js';
+export type { WebformColors } from './webform.entity.js';
 export {
   Agent,
   AgentGroup,
@@ -27,6 +29,7 @@ export {
   Status,
   Ticket,
   TicketEvent,
+  Webform,
 };
 
 /** Class references, not globs: the services are bundled. */
@@ -44,4 +47,5 @@ export const ENTITIES = [
   Status,
   Ticket,
   TicketEvent,
+  Webform,
 ];

@@ -1,4 +1,5 @@
 import { InitialSchema1795833600000 } from './1795833600000-initial-schema.js';
+import { AddWebforms1795841021252 } from './1795841021252-add-webforms.js';
 
 /** In order; class references because the services are bundled. */
-export const MIGRATIONS = [InitialSchema1795833600000];
+export const MIGRATIONS = [InitialSchema1795833600000, AddWebforms1795841021252];
