@@ -66,6 +66,15 @@ export default defineConfig(
     },
   },
 
+  // widget.js runs in browsers: type-checked with its own tsconfig (DOM types, no Node types).
+  {
+    files: ['apps/webform/widget/**/*.ts'],
+    languageOptions: {
+      globals: { ...globals.browser },
+      parserOptions: { project: './apps/webform/widget/tsconfig.json', tsconfigRootDir: import.meta.dirname },
+    },
+  },
+
   // Tests: jest globals; expect(obj.method) is idiomatic, and API tests
   // poke at untyped JSON bodies (`res.body.error.code`), so `any` is allowed there.
   {

@@ -49,17 +49,20 @@ const env = {
   JWT_SECRET: process.env.JWT_SECRET ?? localSecret('jwt-secret', () => randomBytes(32).toString('hex')),
   SEED_ADMIN_PASSWORD: adminPassword,
   SEED_DEMO: process.env.SEED_DEMO ?? 'true',
+  WEBFORM_SECRET: process.env.WEBFORM_SECRET ?? localSecret('webform-secret', () => randomBytes(32).toString('hex')),
+  WEBFORM_DEMO_PAGE: process.env.WEBFORM_DEMO_PAGE ?? 'true',
 };
 
 const services = Object.keys(PORTS).filter((name) => existsSync(join(root, 'dist/apps', name, 'main.js')));
 const extra = existsSync(join(root, 'dist/apps'))
   ? readdirSync(join(root, 'dist/apps')).filter((n) => !(n in PORTS) && existsSync(join(root, 'dist/apps', n, 'main.js')))
   : [];
-const children = new Map();
-let stopping = false;
-
 /** A service's port: <NAME>_PORT when set, else its default; services without one pick the next free default. */
 const portOf = (name) => Number(process.env[`${name.toUpperCase()}_PORT`] ?? PORTS[name] ?? 3100 + extra.indexOf(name));
+// Core puts this in embed snippets, and the demo form allows the demo page's origin.
+env.WEBFORM_PUBLIC_URL = process.env.WEBFORM_PUBLIC_URL ?? `http://127.0.0.1:${portOf('webform')}`;
+const children = new Map();
+let stopping = false;
 
 function run(name) {
   const child = spawn(process.execPath, [join(root, 'dist/apps', name, 'main.js')], {
@@ -114,7 +117,9 @@ if (!(await waitHealthy('core', portOf('core'), 120_000))) {
     stop(1);
   }
 } else {
-  for (const name of [...services.filter((s) => s !== 'core'), ...extra]) run(name);
+  const others = [...services.filter((s) => s !== 'core'), ...extra];
+  for (const name of others) run(name);
+  await Promise.all(others.map((name) => waitHealthy(name, portOf(name), 60_000)));
   const lines = [
     '',
     'Switchboard is running.',
@@ -122,6 +127,9 @@ if (!(await waitHealthy('core', portOf('core'), 120_000))) {
     `  API docs:       http://127.0.0.1:${portOf('core')}/api/docs`,
     `  Health:         http://127.0.0.1:${portOf('core')}/health`,
     ...[...services, ...extra].filter((s) => s !== 'core').map((s) => `  ${s.padEnd(15)} http://127.0.0.1:${portOf(s)}`),
+    ...(services.includes('webform') && env.WEBFORM_DEMO_PAGE === 'true'
+      ? [`  Web form demo:  ${env.WEBFORM_PUBLIC_URL}/demo  (a page with the embedded form; requests become tickets)`]
+      : []),
     `  Admin login:    admin@example.com / ${adminPassword}`,
     '  Stop with Ctrl+C.',
     '',

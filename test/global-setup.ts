@@ -4,7 +4,12 @@
  * by a test applies the migrations, exactly as in production.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
+// Plain JS, so it loads here (global setup runs outside the module mapper).
+import { buildWidget } from '../scripts/build-widget.js';
 
 export default async function globalSetup(): Promise<void> {
   const run = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
@@ -17,9 +22,15 @@ export default async function globalSetup(): Promise<void> {
     REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
     QUEUE_PREFIX: `sbtest-${run}`,
     JWT_SECRET: randomBytes(32).toString('hex'),
+    WEBFORM_SECRET: randomBytes(32).toString('hex'),
     SEED_ADMIN_PASSWORD: 'admin-password-for-tests',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
   });
+  // The webform service serves the widget the sources build to, not a stale dist/.
+  const widgetDir = join(tmpdir(), `switchboard-test-${run}`);
+  mkdirSync(widgetDir, { recursive: true });
+  process.env.WEBFORM_WIDGET_PATH = join(widgetDir, 'widget.js');
+  await buildWidget({ outfile: process.env.WEBFORM_WIDGET_PATH, quiet: true });
   const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' });
   try {
     await admin.connect();

@@ -1,4 +1,6 @@
 import { Redis } from 'ioredis';
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import pg from 'pg';
 
 export default async function globalTeardown(): Promise<void> {
@@ -24,4 +26,6 @@ export default async function globalTeardown(): Promise<void> {
     } while (cursor !== '0');
     redis.disconnect();
   }
+  const widget = process.env.WEBFORM_WIDGET_PATH;
+  if (widget && dirname(widget).includes('switchboard-test-')) rmSync(dirname(widget), { recursive: true, force: true });
 }

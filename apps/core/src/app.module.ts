@@ -21,6 +21,7 @@ import { OutboxModule } from './outbox/outbox.module.js';
 import { SchedulerModule } from './scheduler/scheduler.module.js';
 import { StatusesModule } from './statuses/statuses.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
+import { WebformsModule } from './webforms/webforms.module.js';
 
 @Global()
 @Module({})
@@ -80,6 +81,7 @@ export class AppModule {
         StatusesModule,
         AttachmentsModule,
         TicketsModule,
+        WebformsModule,
         OutboxModule.forRoot({ workers }),
         ...(workers ? [InboundModule, SchedulerModule] : []),
       ],

@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { redactUrl } from '@switchboard/db';
+import { redactUrl } from '@switchboard/common';
 import helmet from 'helmet';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';

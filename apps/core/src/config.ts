@@ -1,4 +1,4 @@
-import { baseEnvSchema, envBoolean, envInt, envPort } from '@switchboard/common';
+import { baseEnvSchema, envBoolean, envInt, envPort, envUrl } from '@switchboard/common';
 import { z } from 'zod';
 
 export const coreEnvSchema = baseEnvSchema
@@ -25,6 +25,10 @@ export const coreEnvSchema = baseEnvSchema
     LOGIN_MAX_FAILURES: envInt(5, 1, 1000),
     /** Run the inbound/delivery workers, outbox relay and schedulers in this process (API-only replicas set false). */
     WORKERS_ENABLED: envBoolean(true),
+    /** Where visitors' browsers reach the webform service; embed snippets load `<this>/widget.js`. Kept without a trailing slash. */
+    WEBFORM_PUBLIC_URL: envUrl(['http', 'https'], 'http://localhost:3001')
+      .refine((v) => !/[?#]/.test(v), 'must not have a query or fragment')
+      .transform((v) => v.replace(/\/+$/, '')),
   })
   .transform((c) => ({ ...c, DB_POOL_SIZE: c.DB_POOL_SIZE || c.INBOUND_CONCURRENCY + c.DELIVERY_CONCURRENCY + 8 }));
 

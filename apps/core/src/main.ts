@@ -1,8 +1,7 @@
 import 'reflect-metadata';
-import { ConfigError, createLogger, installGracefulShutdown, loadConfig } from '@switchboard/common';
+import { ConfigError, createLogger, DependencyUnavailable, installGracefulShutdown, loadConfig } from '@switchboard/common';
 import { createCoreApp } from './bootstrap.js';
 import { coreEnvSchema } from './config.js';
-import { DependencyUnavailable } from './database/prepare-database.js';
 
 async function main(): Promise<void> {
   const config = loadConfig(coreEnvSchema);

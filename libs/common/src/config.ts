@@ -62,3 +62,14 @@ export const baseEnvSchema = z.object({
 });
 
 export type BaseConfig = z.infer<typeof baseEnvSchema>;
+
+/** A URL fit for a log line: the password replaced. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}

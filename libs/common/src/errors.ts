@@ -24,6 +24,11 @@ export enum ErrorCode {
   Internal = 'internal_error',
 }
 
+/** A dependency a service cannot start without (database, Redis, schema); the message says how to fix it. */
+export class DependencyUnavailable extends Error {
+  override readonly name = 'DependencyUnavailable';
+}
+
 /** A domain error with a stable code; the global filter turns it into `{ error: { code, message, errorId } }`. */
 export class DomainException extends Error {
   constructor(

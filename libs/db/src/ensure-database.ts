@@ -1,3 +1,4 @@
+import { DependencyUnavailable, redactUrl } from '@switchboard/common';
 import pg from 'pg';
 
 /**
@@ -26,13 +27,27 @@ export async function ensureDatabase(url: string): Promise<boolean> {
   }
 }
 
-/** A URL fit for a log line: the password replaced. */
-export function redactUrl(url: string): string {
+/**
+ * Fails fast when the database is unreachable or core has not created the schema yet (services
+ * other than core never migrate): `tables` are the ones this service reads or writes.
+ */
+export async function checkDatabase(url: string, tables: string[]): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
   try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparseable URL)';
+    await client.connect();
+  } catch (err) {
+    throw new DependencyUnavailable(
+      `PostgreSQL is not reachable at ${redactUrl(url)} (${(err as Error).message}). Start it (e.g. "docker compose up -d postgres") or set DATABASE_URL.`,
+    );
+  }
+  try {
+    const { rows } = await client.query<{ name: string }>(`SELECT t AS name FROM unnest($1::text[]) AS t WHERE to_regclass(t) IS NULL`, [tables]);
+    if (rows.length) {
+      throw new DependencyUnavailable(
+        `the database at ${redactUrl(url)} has no ${rows.map((r) => r.name).join(', ')} table: start core once (it applies the migrations) or point DATABASE_URL at core's database.`,
+      );
+    }
+  } finally {
+    await client.end().catch(() => undefined);
   }
 }

@@ -4,3 +4,4 @@ export * from './queue.module.js';
 export * from './parse-job.js';
 export * from './error-logger.js';
 export * from './observed-worker-host.js';
+export * from './check-redis.js';

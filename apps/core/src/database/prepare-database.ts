@@ -1,15 +1,11 @@
-import { dataSourceOptions, ensureDatabase, redactUrl } from '@switchboard/db';
-import { Redis } from 'ioredis';
+import { DependencyUnavailable, redactUrl } from '@switchboard/common';
+import { dataSourceOptions, ensureDatabase } from '@switchboard/db';
+import { checkRedis } from '@switchboard/queue';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import type { CoreConfig } from '../config.js';
 import { seedAdmin } from '../seed/seed-admin.js';
 import { seedDemo } from '../seed/seed-demo.js';
-
-/** A dependency the service cannot start without; the message says how to start it. */
-export class DependencyUnavailable extends Error {
-  override readonly name = 'DependencyUnavailable';
-}
 
 /** Serialises migrations and seeding across replicas starting at once. */
 const MIGRATION_LOCK_KEY = 0x5b0a7d;
@@ -35,25 +31,10 @@ export async function prepareDatabase(config: CoreConfig, logger: Logger): Promi
       logger.warn('there are pending migrations and MIGRATIONS_RUN=false: run them before using this version');
     }
     await seedAdmin(ds, config, logger);
-    if (config.SEED_DEMO) await seedDemo(ds, logger);
+    if (config.SEED_DEMO) await seedDemo(ds, config, logger);
   } finally {
     await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
     await runner.release();
     await ds.destroy();
-  }
-}
-
-async function checkRedis(url: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 5_000 });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    await redis.ping();
-  } catch (err) {
-    throw new DependencyUnavailable(
-      `Redis is not reachable at ${redactUrl(url)} (${(err as Error).message}). Start it (e.g. "docker compose up -d redis" or "redis-server --daemonize yes") or set REDIS_URL.`,
-    );
-  } finally {
-    redis.disconnect();
   }
 }

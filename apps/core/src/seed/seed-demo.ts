@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { CoreConfig } from '../config.js';
+import { createWebformSchema } from '../webforms/webforms.schemas.js';
 
 interface DemoMessage {
   direction: 'inbound' | 'outbound' | 'note';
@@ -84,11 +86,32 @@ const TICKETS: DemoTicket[] = [
   },
 ];
 
+/** The demo web form (key `demo`), allowed on the webform service's own origin so its demo page can show it. */
+export const DEMO_WEBFORM_KEY = 'demo';
+
+function demoWebform(publicUrl: string) {
+  return createWebformSchema.parse({
+    key: DEMO_WEBFORM_KEY,
+    title: 'Contact support',
+    introText: 'Tell us what happened and we will get back to you, usually within one working day.',
+    fields: [
+      { name: 'name', label: 'Name', type: 'text', role: 'name', required: true },
+      { name: 'email', label: 'E-mail', type: 'email', role: 'email', required: true },
+      { name: 'phone', label: 'Phone', type: 'phone', role: 'phone' },
+      { name: 'topic', label: 'Topic', type: 'select', options: ['Billing', 'Technical problem', 'Other'] },
+      { name: 'message', label: 'Message', type: 'textarea', role: 'message', required: true },
+      { name: 'consent', label: 'I agree to be contacted', type: 'checkbox', required: true },
+    ],
+    filesAllowed: true,
+    allowedOrigins: [new URL(publicUrl).origin],
+  });
+}
+
 /**
- * A small demo data set for a first look: a company, four contacts and a ticket on each channel.
- * Runs only on a database with no tickets, so it never mixes with real data.
+ * A small demo data set for a first look: a company, four contacts, a ticket on each channel and a
+ * web form. Runs only on a database with no tickets, so it never mixes with real data.
  */
-export async function seedDemo(ds: DataSource, logger: Logger): Promise<void> {
+export async function seedDemo(ds: DataSource, config: Pick<CoreConfig, 'WEBFORM_PUBLIC_URL'>, logger: Logger): Promise<void> {
   const [{ count }] = await ds.query<{ count: number }[]>(`SELECT count(*)::int AS count FROM tickets`);
   if (count > 0) return;
   await ds.transaction(async (em) => {
@@ -105,8 +128,34 @@ export async function seedDemo(ds: DataSource, logger: Logger): Promise<void> {
     for (const t of TICKETS) {
       await demoTicket(em, t, contactIds[t.contact], t.contact === 'anna' ? company.id : null, admin?.id ?? null, firstLine?.id ?? null);
     }
+    await demoForm(em, config.WEBFORM_PUBLIC_URL);
   });
-  logger.info({ tickets: TICKETS.length }, 'seeded the demo data');
+  logger.info({ tickets: TICKETS.length, webform: DEMO_WEBFORM_KEY }, 'seeded the demo data');
+}
+
+/** Leaves a form that already has the key alone (an admin may have changed it). */
+async function demoForm(em: EntityManager, publicUrl: string): Promise<void> {
+  const f = demoWebform(publicUrl);
+  await em.query(
+    `INSERT INTO webforms (key, title, intro_text, button_label, launcher_label, success_message, colors, position, fields,
+                           allowed_origins, files_allowed, enabled)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::jsonb, $10::text[], $11, $12)
+     ON CONFLICT (key) DO NOTHING`,
+    [
+      f.key,
+      f.title,
+      f.introText,
+      f.buttonLabel,
+      f.launcherLabel,
+      f.successMessage,
+      JSON.stringify(f.colors),
+      f.position,
+      JSON.stringify(f.fields),
+      f.allowedOrigins,
+      f.filesAllowed,
+      f.enabled,
+    ],
+  );
 }
 
 async function demoContact(em: EntityManager, name: string, identities: readonly (readonly [string, string])[], companyId: string | null): Promise<string> {
