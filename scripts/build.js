@@ -7,7 +7,8 @@
  *   node scripts/build.js core sms   # only these (must be applications in nest-cli.json)
  *
  * Each app becomes dist/apps/<name>/main.js (rspack builder, one bundle per app; fork-ts-checker
- * type-checks each app, so a type error fails the build).
+ * type-checks each app, so a type error fails the build). With webform, the embeddable widget
+ * is built too, to dist/widget/widget.js (esbuild; fails at 30 KB gzipped).
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -49,5 +50,11 @@ for (const [i, app] of targets.entries()) {
     process.exit(result.status || 1);
   }
   console.log(`=== built ${app} -> dist/apps/${app}/main.js in ${((Date.now() - started) / 1000).toFixed(1)} s ===`);
+}
+if (targets.includes('webform')) {
+  // The webform service serves the embeddable script; it is bundled for browsers, not by nest.
+  const { buildWidget } = await import('./build-widget.js');
+  const widget = await buildWidget();
+  console.log(`=== built widget -> ${widget.outfile} (${widget.gzipBytes} bytes gzipped) ===`);
 }
 console.log(`\nbuild: ${targets.length} app(s) built: ${targets.join(', ')}`);

@@ -59,4 +59,14 @@ describe('demo seed (real Postgres)', () => {
     expect(after).toHaveLength(1);
     expect(after[0]).toMatchObject({ id: form.id, title: 'Our own title' });
   });
+
+  it('adds the demo form to a database seeded before forms existed, without touching its tickets', async () => {
+    await seed();
+    await core.ds.query(`DELETE FROM webforms WHERE key = 'demo'`);
+    const before = await ticketCount();
+    expect(before).toBeGreaterThan(0);
+    await seed();
+    expect(await ticketCount()).toBe(before);
+    expect(await demoForms()).toHaveLength(1);
+  });
 });

@@ -48,7 +48,12 @@ describe('migrations (real Postgres)', () => {
     ]);
   });
 
-  it('reverts cleanly and applies again', async () => {
+  it('reverts cleanly, one migration at a time, and applies again', async () => {
+    const tableCount = async () =>
+      (await ds.query(`SELECT count(*)::int AS tables FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations'`))[0].tables as number;
+    const exists = async (table: string) => (await ds.query(`SELECT to_regclass($1) IS NOT NULL AS e`, [table]))[0].e as boolean;
+    await ds.undoLastMigration();
+    expect([await exists('webforms'), await exists('tickets')]).toEqual([false, true]);
     await ds.undoLastMigration();
     const [{ tables }] = await ds.query(`SELECT count(*)::int AS tables FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations'`);
     expect(tables).toBe(0);

@@ -109,11 +109,16 @@ function demoWebform(publicUrl: string) {
 
 /**
  * A small demo data set for a first look: a company, four contacts, a ticket on each channel and a
- * web form. Runs only on a database with no tickets, so it never mixes with real data.
+ * web form. The tickets are seeded only into a database with no tickets, so they never mix with
+ * real data; the form whenever no form has its key, so a database seeded before forms existed
+ * gets it too.
  */
 export async function seedDemo(ds: DataSource, config: Pick<CoreConfig, 'WEBFORM_PUBLIC_URL'>, logger: Logger): Promise<void> {
   const [{ count }] = await ds.query<{ count: number }[]>(`SELECT count(*)::int AS count FROM tickets`);
-  if (count > 0) return;
+  if (count > 0) {
+    if (await demoForm(ds.manager, config.WEBFORM_PUBLIC_URL)) logger.info({ webform: DEMO_WEBFORM_KEY }, 'seeded the demo web form');
+    return;
+  }
   await ds.transaction(async (em) => {
     const [admin] = await em.query<{ id: string }[]>(`SELECT id FROM agents WHERE role = 'admin' ORDER BY created_at LIMIT 1`);
     const [firstLine] = await em.query<{ id: string }[]>(`SELECT id FROM agent_groups WHERE line = 1 ORDER BY created_at LIMIT 1`);
@@ -133,14 +138,15 @@ export async function seedDemo(ds: DataSource, config: Pick<CoreConfig, 'WEBFORM
   logger.info({ tickets: TICKETS.length, webform: DEMO_WEBFORM_KEY }, 'seeded the demo data');
 }
 
-/** Leaves a form that already has the key alone (an admin may have changed it). */
-async function demoForm(em: EntityManager, publicUrl: string): Promise<void> {
+/** Leaves a form that already has the key alone (an admin may have changed it); true when it inserted one. */
+async function demoForm(em: EntityManager, publicUrl: string): Promise<boolean> {
   const f = demoWebform(publicUrl);
-  await em.query(
+  const inserted = await em.query<{ id: string }[]>(
     `INSERT INTO webforms (key, title, intro_text, button_label, launcher_label, success_message, colors, position, fields,
                            allowed_origins, files_allowed, enabled)
      VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::jsonb, $10::text[], $11, $12)
-     ON CONFLICT (key) DO NOTHING`,
+     ON CONFLICT (key) DO NOTHING
+     RETURNING id`,
     [
       f.key,
       f.title,
@@ -156,6 +162,7 @@ async function demoForm(em: EntityManager, publicUrl: string): Promise<void> {
       f.enabled,
     ],
   );
+  return inserted.length > 0;
 }
 
 async function demoContact(em: EntityManager, name: string, identities: readonly (readonly [string, string])[], companyId: string | null): Promise<string> {
