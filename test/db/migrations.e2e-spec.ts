@@ -49,8 +49,6 @@ describe('migrations (real Postgres)', () => {
   });
 
   it('reverts cleanly, one migration at a time, and applies again', async () => {
-    const tableCount = async () =>
-      (await ds.query(`SELECT count(*)::int AS tables FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations'`))[0].tables as number;
     const exists = async (table: string) => (await ds.query(`SELECT to_regclass($1) IS NOT NULL AS e`, [table]))[0].e as boolean;
     await ds.undoLastMigration();
     expect([await exists('webforms'), await exists('tickets')]).toEqual([false, true]);
