@@ -69,8 +69,8 @@ function run(name) {
     env: { ...env, PORT: String(portOf(name)) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // pino-pretty writes to stdout itself; piping its stream on as well would repeat every raw line.
   const pretty = PinoPretty({ colorize: process.stdout.isTTY, translateTime: 'HH:MM:ss', ignore: 'pid,hostname,service,context', messageFormat: `[${name}] {if context}({context}) {end}{msg}` });
-  pretty.pipe(process.stdout);
   child.stdout.pipe(pretty);
   child.stderr.on('data', (d) => process.stderr.write(`[${name}] ${d}`));
   child.on('exit', (code, signal) => {

@@ -207,6 +207,28 @@ function run(api: Api, form: PublicWebform): { open(): void; close(): void } {
     attr(fv.input, 'aria-invalid', message ? 'true' : null);
   }
 
+  const isEmpty = (fv: FieldView): boolean => {
+    const value = valueOf(fv);
+    return value === false || (typeof value === 'string' && !value.trim());
+  };
+
+  /**
+   * Re-checks a field marked invalid as the visitor fixes it, with the whole form's rules: filling
+   * the e-mail also clears the empty phone's "Leave an e-mail or a phone number" (other fields are
+   * re-checked only when empty, so a server's message about a typed value stays). Once no field
+   * is marked, "Please correct the highlighted fields." goes too.
+   */
+  function recheck(edited: FieldView): void {
+    const raw: Record<string, SubmittedValue> = {};
+    for (const fv of v.fields) raw[fv.field.name] = valueOf(fv);
+    const result = checkSubmission(form.fields, raw);
+    const errors: Record<string, string> = result.ok ? {} : result.errors;
+    for (const fv of v.fields) {
+      if (fv === edited || (fv.input.getAttribute('aria-invalid') && isEmpty(fv))) showError(fv, errors[fv.field.name]);
+    }
+    if (v.status.textContent === FIX_MESSAGE && !v.fields.some((fv) => fv.input.getAttribute('aria-invalid'))) setStatus('');
+  }
+
   for (const fv of v.fields) {
     const check = (): void => showError(fv, checkField(fv.field, valueOf(fv)));
     fv.input.addEventListener('blur', () => {
@@ -214,7 +236,7 @@ function run(api: Api, form: PublicWebform): { open(): void; close(): void } {
     });
     // Once marked invalid, a field is re-checked as the visitor fixes it.
     fv.input.addEventListener(fv.field.type === 'checkbox' || fv.field.type === 'select' ? 'change' : 'input', () => {
-      if (fv.input.getAttribute('aria-invalid')) check();
+      if (fv.input.getAttribute('aria-invalid')) recheck(fv);
     });
   }
 

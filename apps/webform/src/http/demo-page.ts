@@ -25,7 +25,7 @@ export function demoPage(formKey: string): string {
 <main>
   <h1>Demo shop</h1>
   <p>This page embeds the Switchboard web form "${key}" with the snippet below. Its own CSS tries hard to break
-  embedded widgets; the form in the corner is unaffected. Send a request and find it as a ticket in the console.</p>
+  embedded widgets; the form in the corner is unaffected. Send a request, then find it as a ticket in Switchboard.</p>
   <pre>&lt;script src="/widget.js" data-form="${key}" async&gt;&lt;/script&gt;</pre>
 </main>
 <script src="/widget.js" data-form="${key}" async></script>
