@@ -24,6 +24,16 @@ export const threadHintsSchema = z
     ticketNumber: z.number().int().positive().optional(),
     /** Message-IDs from In-Reply-To and References, nearest first, as written in the header (with angle brackets). */
     messageIds: z.array(shortText(998)).max(100).default([]),
+    /** The In-Reply-To Message-ID (also in messageIds), so a match can be told apart from a References one. */
+    inReplyTo: shortText(998).optional(),
+    /**
+     * The ticket number inside one of our own signed Message-IDs the message answers, its
+     * signature verified by the channel; tried after messageIds, for when the stored row is gone
+     * or the provider rewrote the id we sent.
+     */
+    signedTicketNumber: z.number().int().positive().optional(),
+    /** Where ticketNumber was found: an e-mail's subject marker or the hidden marker in its body. */
+    ticketNumberSource: z.enum(['subject', 'body']).optional(),
     /** A channel's own conversation key, e.g. a Telegram chat id. */
     threadKey: shortText(200).optional(),
   })
