@@ -23,7 +23,7 @@ export const REPLY_GAP = 500;
 const SEED = 0x5b0a7d;
 const BASE_TIME = Date.parse('2031-03-02T08:00:00.000Z');
 
-const WORDS = (
+export const WORDS = (
   'the a to and of in is it you that for on with my this we can not have order account invoice ' +
   'please help thanks hello hi regards issue problem still working again since yesterday today ' +
   'payment card refund delivery package tracking number password login reset email phone app ' +
@@ -33,12 +33,12 @@ const WORDS = (
   'subscription plan upgrade cancel renew price charge twice wrong address name change'
 ).split(' ');
 
-const DOMAINS = Array.from({ length: 40 }, (_, k) => `mail${k}.example.net`);
-const FIRST = ['Ann', 'Bob', 'Carol', 'Dave', 'Erin', 'Frank', 'Gina', 'Hugo', 'Ines', 'Jon', 'Kim', 'Lea'];
-const LAST = ['Smith', 'Jones', 'Garcia', 'Müller', 'Rossi', 'Dubois', 'Novak', 'Silva', 'Kowalski', 'Berg'];
+export const DOMAINS = Array.from({ length: 40 }, (_, k) => `mail${k}.example.net`);
+export const FIRST = ['Ann', 'Bob', 'Carol', 'Dave', 'Erin', 'Frank', 'Gina', 'Hugo', 'Ines', 'Jon', 'Kim', 'Lea'];
+export const LAST = ['Smith', 'Jones', 'Garcia', 'Müller', 'Rossi', 'Dubois', 'Novak', 'Silva', 'Kowalski', 'Berg'];
 
 /** mulberry32: tiny, fast, good enough to pick words. */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -50,10 +50,10 @@ function rng(seed: number): () => number {
 }
 
 const streamFor = (i: number, salt: number) => rng(SEED ^ Math.imul(i + 1, 0x9e3779b1) ^ salt);
-const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
-const between = (r: () => number, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+export const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+export const between = (r: () => number, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
 
-function words(r: () => number, chars: number): string {
+export function words(r: () => number, chars: number): string {
   const out: string[] = [];
   let len = 0;
   while (len < chars) {
@@ -65,7 +65,7 @@ function words(r: () => number, chars: number): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-function paragraphs(r: () => number, chars: number): string[] {
+export function paragraphs(r: () => number, chars: number): string[] {
   const ps: string[] = [];
   let left = chars;
   while (left > 0) {
@@ -77,7 +77,7 @@ function paragraphs(r: () => number, chars: number): string[] {
 }
 
 /** Skewed towards short: most messages are a few hundred characters, a few are long. */
-const skewed = (r: () => number, lo: number, hi: number) => Math.floor(lo + (hi - lo) * r() ** 2.5);
+export const skewed = (r: () => number, lo: number, hi: number) => Math.floor(lo + (hi - lo) * r() ** 2.5);
 
 export type MessageKind = 'new' | 'returning' | 'reply';
 

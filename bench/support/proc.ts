@@ -53,3 +53,10 @@ function readOrUndefined(pid: number): number | undefined {
     return undefined;
   }
 }
+
+/** CPU seconds all CPUs together have spent busy since boot (/proc/stat: user, nice, system, irq, softirq). */
+export function machineBusySeconds(): number {
+  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const [user, nice, system, , , irq, softirq] = fields.map(Number);
+  return (user + nice + system + irq + softirq) / CLK_TCK;
+}

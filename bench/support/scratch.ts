@@ -105,3 +105,21 @@ export async function stopChild(child: ChildProcess, graceMs = 15_000): Promise<
     await withTimeout(gone, 5_000, `pid ${child.pid} to exit after SIGKILL`);
   }
 }
+
+/**
+ * Ctrl-C / SIGTERM: runs the cleanup, then exits with 130. Signals that arrive while it runs are
+ * ignored: a terminal's Ctrl-C reaches every process of the group, and tsx relays it once more
+ * when the script does not acknowledge it fast enough, so a second SIGINT is routine.
+ */
+export function cleanupOnSignals(cleanup: Cleanup, log: (line: string) => void): { readonly interrupted: boolean } {
+  const state = { interrupted: false };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (state.interrupted) return log(`${signal}: still cleaning up`);
+      state.interrupted = true;
+      log(`${signal}: cleaning up`);
+      void cleanup.run().finally(() => process.exit(130));
+    });
+  }
+  return state;
+}

@@ -145,6 +145,20 @@ describe('web form submissions (core + webform services, Postgres, Redis)', () =
     expect(await counts(core)).toEqual({ tickets: 1, messages: 1, attachments: 1 });
   });
 
+  it('answers a resend without files with the same ticket, also once core has made it', async () => {
+    const idempotencyKey = randomUUID();
+    const values = { name: 'Dee', email: 'dee@example.com', message: 'Resent' };
+    const first = await submit(webform.url, form.key, values, { idempotencyKey });
+    const again = await submit(webform.url, form.key, values, { idempotencyKey });
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect(again.body).toEqual(first.body);
+    // Even after the queue has forgotten the job, core's stored message answers.
+    await deleteKeys(core.redis, `${core.config.QUEUE_PREFIX}:inbound:in__*`);
+    const late = await submit(webform.url, form.key, values, { idempotencyKey });
+    expect(late.body).toEqual(first.body);
+    expect(await counts(core)).toEqual({ tickets: 1, messages: 1, attachments: 0 });
+  });
+
   it('refuses a filled honeypot, and creates nothing', async () => {
     const before = await counts(core);
     const res = await submit(webform.url, form.key, { name: 'Bot', email: 'bot@example.com', message: 'Buy now' }, { honeypot: 'http://spam.example' });

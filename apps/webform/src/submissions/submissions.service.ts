@@ -108,8 +108,11 @@ export class SubmissionsService implements OnModuleInit, OnApplicationShutdown {
 
     const reference = submissionReference(this.config.WEBFORM_SECRET, form.id, payload.idempotencyKey);
     const account = formAccount(form);
-    const done = await this.findTicket(account, reference);
-    if (done) return { status: 'created', ticketNumber: done, reference };
+    if (files.length) {
+      // A resend must not store its files again: answer from the ticket already made.
+      const done = await this.findTicket(account, reference);
+      if (done) return { status: 'created', ticketNumber: done, reference };
+    }
 
     const message: InboundMessageInput = {
       v: 1,
@@ -123,9 +126,10 @@ export class SubmissionsService implements OnModuleInit, OnApplicationShutdown {
       metadata: { form: form.key, reference, ...values },
     };
     const jobId = inboundJobId({ channelAccountId: account, externalId: reference });
-    let job = await this.inbound.getJob(jobId);
-    if (!job) job = await this.publish(message, jobId, files);
-    this.logger.log({ form: form.key, reference, files: files.length }, 'submission accepted');
+    // Without files a resend costs nothing to publish again: the job id joins it to the queued
+    // job, and core answers a stored one with its ticket.
+    const job = (files.length ? await this.inbound.getJob(jobId) : undefined) ?? (await this.publish(message, jobId, files));
+    this.logger.debug({ form: form.key, reference, files: files.length }, 'submission accepted');
     return this.awaitTicket(job, account, reference);
   }
 
