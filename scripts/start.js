@@ -50,6 +50,8 @@ const env = {
   SEED_ADMIN_PASSWORD: adminPassword,
   SEED_DEMO: process.env.SEED_DEMO ?? 'true',
   WEBFORM_SECRET: process.env.WEBFORM_SECRET ?? localSecret('webform-secret', () => randomBytes(32).toString('hex')),
+  SECRETS_KEY: process.env.SECRETS_KEY ?? localSecret('secrets-key', () => randomBytes(32).toString('hex')),
+  EMAIL_SIGNING_SECRET: process.env.EMAIL_SIGNING_SECRET ?? localSecret('email-signing-secret', () => randomBytes(32).toString('hex')),
   WEBFORM_DEMO_PAGE: process.env.WEBFORM_DEMO_PAGE ?? 'true',
 };
 

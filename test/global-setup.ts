@@ -23,6 +23,8 @@ export default async function globalSetup(): Promise<void> {
     QUEUE_PREFIX: `sbtest-${run}`,
     JWT_SECRET: randomBytes(32).toString('hex'),
     WEBFORM_SECRET: randomBytes(32).toString('hex'),
+    EMAIL_SIGNING_SECRET: randomBytes(32).toString('hex'),
+    SECRETS_KEY: randomBytes(32).toString('hex'),
     SEED_ADMIN_PASSWORD: 'admin-password-for-tests',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
   });

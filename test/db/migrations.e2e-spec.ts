@@ -50,6 +50,31 @@ describe('migrations (real Postgres)', () => {
 
   it('reverts cleanly, one migration at a time, and applies again', async () => {
     const exists = async (table: string) => (await ds.query(`SELECT to_regclass($1) IS NOT NULL AS e`, [table]))[0].e as boolean;
+    const enumValues = async () =>
+      (await ds.query<{ v: string }[]>(`SELECT unnest(enum_range(NULL::threaded_by))::text AS v`)).map((r) => r.v);
+    expect(await enumValues()).toEqual(['new', 'ticket_id', 'ticket_number', 'message_id', 'thread_key', 'in_reply_to', 'references', 'signed_id', 'subject_marker', 'body_marker']);
+    // Messages threaded by an e-mail reason fall back to the generic reason when the type loses its values.
+    const [t] = await ds.query(`INSERT INTO tickets (subject, status_key, status_kind, registration_channel) VALUES ('x', 'open', 'open', 'email') RETURNING id`);
+    const insertMessage = (threadedBy: string) =>
+      ds.query(`INSERT INTO messages (ticket_id, direction, author_kind, visibility, channel, text, threaded_by) VALUES ($1, 'inbound', 'contact', 'public', 'email', $2, $3::threaded_by)`, [t.id, threadedBy, threadedBy]);
+    for (const by of ['in_reply_to', 'references', 'signed_id', 'subject_marker', 'body_marker', 'thread_key']) await insertMessage(by);
+    await ds.query(`INSERT INTO ticket_participants (ticket_id, kind, value) VALUES ($1, 'email', 'cc@example.com')`, [t.id]);
+
+    await ds.undoLastMigration();
+    expect([await exists('mailboxes'), await exists('ticket_participants'), await exists('webforms')]).toEqual([false, false, true]);
+    expect(await enumValues()).toEqual(['new', 'ticket_id', 'ticket_number', 'message_id', 'thread_key']);
+    const reverted = await ds.query<{ text: string; threaded_by: string }[]>(`SELECT text, threaded_by::text FROM messages ORDER BY text`);
+    expect(Object.fromEntries(reverted.map((m) => [m.text, m.threaded_by]))).toEqual({
+      body_marker: 'ticket_number',
+      in_reply_to: 'message_id',
+      references: 'message_id',
+      signed_id: 'message_id',
+      subject_marker: 'ticket_number',
+      thread_key: 'thread_key',
+    });
+    const [{ column_default }] = await ds.query(`SELECT column_default FROM information_schema.columns WHERE table_name = 'messages' AND column_name = 'threaded_by'`);
+    expect(column_default).toBe(`'new'::threaded_by`);
+
     await ds.undoLastMigration();
     expect([await exists('webforms'), await exists('tickets')]).toEqual([false, true]);
     await ds.undoLastMigration();

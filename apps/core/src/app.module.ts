@@ -12,6 +12,7 @@ import type { DataSource } from 'typeorm';
 import { AgentsModule } from './agents/agents.module.js';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { EmailChannelModule } from './channels/email/email-channel.module.js';
 import { CompaniesModule } from './companies/companies.module.js';
 import { CORE_CONFIG, type CoreConfig } from './config.js';
 import { ContactsModule } from './contacts/contacts.module.js';
@@ -82,6 +83,7 @@ export class AppModule {
         AttachmentsModule,
         TicketsModule,
         WebformsModule,
+        EmailChannelModule,
         OutboxModule.forRoot({ workers }),
         ...(workers ? [InboundModule, SchedulerModule] : []),
       ],

@@ -1,4 +1,4 @@
-import { baseEnvSchema, envBoolean, envInt, envPort, envUrl } from '@switchboard/common';
+import { baseEnvSchema, envBoolean, envInt, envPort, envSecretsKey, envUrl } from '@switchboard/common';
 import { z } from 'zod';
 
 export const coreEnvSchema = baseEnvSchema
@@ -6,6 +6,8 @@ export const coreEnvSchema = baseEnvSchema
     PORT: envPort(3000),
     /** Signs agents' access tokens (HS256). */
     JWT_SECRET: z.string({ message: 'is required (a random string of at least 32 characters)' }).min(32, 'must be at least 32 characters'),
+    /** Encrypts secrets stored in the database (mailbox passwords); the e-mail service needs the same key. */
+    SECRETS_KEY: envSecretsKey(),
     JWT_TTL_SECONDS: envInt(12 * 3600, 60, 30 * 24 * 3600),
     MIGRATIONS_RUN: envBoolean(true),
     SEED_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),

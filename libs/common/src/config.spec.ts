@@ -38,3 +38,15 @@ describe('loadConfig', () => {
     expect(loadConfig(schema, { B: 'yes', C: '0' })).toEqual({ A: true, B: true, C: false });
   });
 });
+
+describe('envInt messages', () => {
+  const schema = z.object({ N: envInt(5, 10, 20) });
+  it.each([
+    ['abc', 'N="abc": expected a number'],
+    ['3', 'N="3": must be at least 10'],
+    ['30', 'N="30": must be at most 20'],
+    ['12.5', 'N="12.5": expected a whole number'],
+  ])('%j → %s', (value, message) => {
+    expect(() => loadConfig(schema, { N: value })).toThrow(message);
+  });
+});

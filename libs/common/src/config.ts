@@ -5,6 +5,9 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+/** Variables whose values are never repeated in an error message. */
+const SENSITIVE_NAME = /SECRET|PASSWORD|_KEY$|TOKEN/;
+
 /**
  * Validates the environment against a zod schema once, at start-up. Every problem is named by its
  * variable so an operator can fix them all in one go.
@@ -17,7 +20,9 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEn
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.map(String).join('.') || '(environment)';
     const value = issue.path.length === 1 ? env[String(issue.path[0])] : undefined;
-    return value === undefined ? `${name}: ${issue.message}` : `${name}=${JSON.stringify(value)}: ${issue.message}`;
+    if (value === undefined) return `${name}: ${issue.message}`;
+    // A malformed secret may still be most of a real one: name it, never print it.
+    return SENSITIVE_NAME.test(name) ? `${name} (value hidden): ${issue.message}` : `${name}=${JSON.stringify(value)}: ${issue.message}`;
   });
   throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
 }
@@ -30,7 +35,12 @@ export const envBoolean = (fallback: boolean) =>
     .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes'].includes(v)));
 
 export const envInt = (fallback: number, min: number, max: number) =>
-  z.coerce.number({ message: 'expected a number' }).int('expected a whole number').min(min).max(max).default(fallback);
+  z.coerce
+    .number({ error: (issue) => (issue.code === 'invalid_type' ? 'expected a number' : undefined) })
+    .int('expected a whole number')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`)
+    .default(fallback);
 
 export const envPort = (fallback: number) => envInt(fallback, 1, 65535);
 

@@ -8,3 +8,4 @@ export * from './public.js';
 export * from './html.js';
 export * from './domain.js';
 export * from './identity.js';
+export * from './secrets.js';

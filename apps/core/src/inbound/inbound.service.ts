@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { sanitizeMessageHtml } from '@switchboard/common';
-import type { InboundMessage } from '@switchboard/contracts';
+import { Channel, type InboundMessage } from '@switchboard/contracts';
 import { ActorKind, MessageDirection, StatusKind, ThreadedBy, Visibility } from '@switchboard/db';
 import type { DataSource, EntityManager } from 'typeorm';
 import { CORE_CONFIG, type CoreConfig } from '../config.js';
@@ -40,14 +40,15 @@ export function ticketSubject(msg: Pick<InboundMessage, 'subject' | 'text'>): st
 
 class DuplicateMessage extends Error {}
 
-type LookupRow = { duplicate: boolean; known: KnownIdentity[] } & (ThreadProbeRow | { id: null });
+type LookupRow = { duplicate: boolean; known: KnownIdentity[]; agentId: string | null } & (ThreadProbeRow | { id: null });
 
 /** A history event to record with the message; without a ticketId it is about the message's ticket. */
 type PendingEvent = Omit<HistoryEvent, 'ticketId'> & { ticketId?: string };
 
 /**
- * The statement that stores the message and its history rows, on an existing ticket (`$18`) or
- * on a ticket it creates first (`$18`–`$20`). The `history` rows come as JSON (`$17`): a null
+ * The statement that stores the message and its history rows, on an existing ticket (`$20`) or
+ * on a ticket it creates first (`$20`–`$22`). The author is a contact (`$1`) or, for an agent
+ * writing by mail, an agent (`$18` kind, `$19` agent id). The `history` rows come as JSON (`$17`): a null
  * ticket_id stands for the message's ticket, and `message_added` / `follow_up_created` get the
  * ids only known here. If the message is a redelivery the insert does nothing, no row comes back,
  * and the caller rolls the transaction back (the new ticket with it).
@@ -56,15 +57,15 @@ function storeMessageSql(newTicket: boolean): string {
   const target = newTicket
     ? `INSERT INTO tickets (subject, status_key, status_kind, registration_channel, contact_id, company_id, parent_ticket_id,
                             active_since, last_customer_message_at)
-       VALUES ($18, 'open', 'open', $3, $1, $19, $20, now(), $15)
+       VALUES ($20, 'open', 'open', $3, $1, $21, $22, now(), $15)
        RETURNING id, number`
-    : `SELECT $18::uuid AS id, NULL::bigint AS number`;
+    : `SELECT $20::uuid AS id, NULL::bigint AS number`;
   return `WITH target AS (${target}),
      message AS (
-       INSERT INTO messages (ticket_id, direction, author_kind, author_contact_id, visibility, channel, channel_account_id,
+       INSERT INTO messages (ticket_id, direction, author_kind, author_contact_id, author_agent_id, visibility, channel, channel_account_id,
                              external_id, thread_key, subject, text, html, threaded_by, threaded_by_value, auto_submitted,
                              raw_attachment_id, metadata, received_at, contact_address)
-       VALUES ((SELECT id FROM target), 'inbound', 'contact', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15, $16)
+       VALUES ((SELECT id FROM target), 'inbound', $18, $1, $19, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15, $16)
        ON CONFLICT (channel_account_id, external_id) WHERE direction = 'inbound' DO NOTHING
        RETURNING id
      ),
@@ -98,7 +99,10 @@ const STORE_MESSAGE_ON_NEW_TICKET = storeMessageSql(true);
  *
  * Throughput is bound by database round trips and statement planning, so the hot path uses
  * prepared statements (preparedQuery) and a few combined ones: one lookup (redelivery, sender,
- * the first thread hint), one for a new contact, one for the ticket (if new), message and history.
+ * whether the sender is an agent, the first thread hint), one for a new contact, one for the
+ * ticket (if new), message and history. The rarer cases pay their own round trip: the
+ * participant list is read only for a sender who is not the ticket's contact on a guessable
+ * match, and an agent's mail skips the contact altogether.
  */
 @Injectable()
 export class InboundService {
@@ -136,23 +140,25 @@ export class InboundService {
 
   /**
    * What every message is checked against, in one round trip: is it stored already (a
-   * redelivery), which of the sender's identities exist, and the ticket its most specific thread
-   * hint names (locked, see ThreadProbe). The less specific hints are tried afterwards, only if
-   * that one names no ticket.
+   * redelivery), which of the sender's identities exist, the active agent an e-mail's sender is
+   * (agents' addresses are stored lower-case; see agentAddress), and the ticket its most specific
+   * thread hint names (locked, see ThreadProbe). The less specific hints are tried afterwards,
+   * only if that one names no ticket.
    */
   private async lookup(em: EntityManager, msg: InboundMessage, probe: ThreadProbe | undefined) {
     const [kinds, values] = identityArrays(msg.sender, msg.channel);
     const [row] = await preparedQuery<LookupRow>(
       em,
       `inbound-lookup-${probe?.name ?? 'no-hint'}`,
-      `${probe ? `WITH thread AS (${probe.sql(5)})` : ''}
+      `${probe ? `WITH thread AS (${probe.sql(6)})` : ''}
        SELECT EXISTS (SELECT 1 FROM messages WHERE channel_account_id = $1 AND external_id = $2 AND direction = 'inbound') AS duplicate,
-              (SELECT coalesce(json_agg(known), '[]'::json) FROM (${knownIdentitiesSql('$3', '$4')}) AS known) AS known
+              (SELECT coalesce(json_agg(known), '[]'::json) FROM (${knownIdentitiesSql('$3', '$4')}) AS known) AS known,
+              (SELECT id FROM agents WHERE email = $5 AND active) AS "agentId"
               ${probe ? ', thread.* FROM (VALUES (1)) AS one (x) LEFT JOIN thread ON true' : ''}`,
-      [msg.channelAccountId, msg.externalId, kinds, values, ...(probe?.params ?? [])],
+      [msg.channelAccountId, msg.externalId, kinds, values, agentAddress(msg), ...(probe?.params ?? [])],
     );
-    const { duplicate, known, ...thread } = row;
-    return { duplicate, known, match: probe && thread.id !== null ? probe.toMatch(thread) : undefined };
+    const { duplicate, known, agentId, ...thread } = row;
+    return { duplicate, known, agentId, match: probe && thread.id !== null ? probe.toMatch(thread) : undefined };
   }
 
   private async apply(em: EntityManager, msg: InboundMessage): Promise<InboundResult> {
@@ -161,10 +167,13 @@ export class InboundService {
     if (lookup.duplicate) throw new DuplicateMessage();
 
     const receivedAt = new Date(msg.receivedAt);
+    const match = lookup.match ?? (laterProbes.length ? await matchThread(em, msg, laterProbes) : undefined);
+    // An agent answering a notification by mail adds a note as themselves: no contact, no status change.
+    if (match && lookup.agentId) return this.storeAgentNote(em, msg, match, lookup.agentId, receivedAt);
+
     const contact = await resolveContact(em, msg.sender, msg.channel, lookup.known);
     const actor: Actor = { kind: ActorKind.Contact, contactId: contact.id };
     const events: PendingEvent[] = [];
-    const match = lookup.match ?? (laterProbes.length ? await matchThread(em, msg, laterProbes) : undefined);
 
     let existing: { id: string; number: number } | undefined;
     let parent: ThreadMatch['ticket'] | undefined;
@@ -175,10 +184,10 @@ export class InboundService {
     const decision = match ? reopenDecision(match.ticket, receivedAt, this.config.REOPEN_WINDOW_DAYS, msg.autoSubmitted) : undefined;
     if (match && decision !== 'follow_up') {
       existing = match.ticket;
-      if (!isParticipant(match, contact.id)) {
+      if (!(await this.isParticipant(em, match, contact.id, msg))) {
         // A guessed ticket number must not let a stranger into someone else's conversation.
         visibility = Visibility.Internal;
-        warning = `sender is not a participant of ticket #${existing.number}; kept as an internal note`;
+        warning = `sender is not a participant of ticket #${existing.number} (neither its contact nor added to its participants); kept as an internal note`;
         this.logger.warn({ ticketNumber: existing.number, contactId: contact.id, by: match.by }, warning);
       }
       outcome = 'appended';
@@ -186,8 +195,8 @@ export class InboundService {
         outcome = await this.applyCustomerReply(em, match, decision === 'reopen', receivedAt, msg.autoSubmitted, actor, events);
       }
     } else {
-      // A follow-up links to the old ticket only for its own contact: a stranger quoting a number gets a ticket of their own.
-      parent = match && isParticipant(match, contact.id) ? match.ticket : undefined;
+      // A follow-up links to the old ticket only for its own participants: a stranger quoting a number gets a ticket of their own.
+      parent = match && (await this.isParticipant(em, match, contact.id, msg)) ? match.ticket : undefined;
       outcome = parent ? 'follow_up' : 'created';
       events.push({ actor, kind: 'created', data: { channel: msg.channel, ...(parent ? { followUpOf: parent.number } : {}) } });
       if (parent) events.push({ ticketId: parent.id, actor, kind: 'follow_up_created' });
@@ -198,25 +207,13 @@ export class InboundService {
       data: { direction: MessageDirection.Inbound, channel: msg.channel, visibility, ...(warning ? { warning } : {}) },
     });
 
-    const params: unknown[] = [
-      contact.id,
+    const params = storeParams(msg, receivedAt, {
+      author: actor,
       visibility,
-      msg.channel,
-      msg.channelAccountId,
-      msg.externalId,
-      msg.threadHints.threadKey ?? null,
-      msg.subject ?? null,
-      msg.text,
-      msg.html ? sanitizeMessageHtml(msg.html) : null,
-      match && decision !== 'follow_up' ? match.by : ThreadedBy.New,
-      match && decision !== 'follow_up' ? match.value : null,
-      msg.autoSubmitted,
-      msg.rawAttachmentId ?? null,
-      msg.metadata || warning ? JSON.stringify({ ...msg.metadata, ...(warning ? { warning } : {}) }) : null,
-      receivedAt,
-      senderIdentities(msg.sender, msg.channel)[0][1],
-      JSON.stringify(events.map(historyRow)),
-    ];
+      match: match && decision !== 'follow_up' ? match : undefined,
+      warning,
+      events,
+    });
     const [stored] = existing
       ? await preparedQuery<StoredMessage>(em, 'inbound-store-message', STORE_MESSAGE, [...params, existing.id])
       : await preparedQuery<StoredMessage>(em, 'inbound-store-message-new-ticket', STORE_MESSAGE_ON_NEW_TICKET, [
@@ -228,15 +225,54 @@ export class InboundService {
     if (!stored) throw new DuplicateMessage();
     const ticketId = stored.ticketId;
     const ticketNumber = existing?.number ?? Number(stored.ticketNumber);
-
-    const attachmentIds = [...msg.attachmentIds, ...(msg.rawAttachmentId ? [msg.rawAttachmentId] : [])];
-    if (attachmentIds.length) {
-      await em.query(
-        `UPDATE attachments SET message_id = $1, ticket_id = $2 WHERE id = ANY($3::uuid[]) AND message_id IS NULL`,
-        [stored.id, ticketId, attachmentIds],
-      );
-    }
+    await this.linkAttachments(em, msg, stored.id, ticketId);
     return { outcome, ticketId, ticketNumber, messageId: stored.id };
+  }
+
+  /**
+   * A mail from an active agent's address on an existing ticket: an internal note authored by
+   * the agent, whatever the ticket's status (it neither reopens nor follows up), and no contact
+   * is looked up or created for the address.
+   */
+  private async storeAgentNote(em: EntityManager, msg: InboundMessage, match: ThreadMatch, agentId: string, receivedAt: Date): Promise<InboundResult> {
+    const actor: Actor = { kind: ActorKind.Agent, agentId };
+    const visibility = Visibility.Internal;
+    const events: PendingEvent[] = [
+      { actor, kind: 'message_added', data: { direction: MessageDirection.Inbound, channel: msg.channel, visibility, byMail: true } },
+    ];
+    const params = storeParams(msg, receivedAt, { author: actor, visibility, match, events });
+    const [stored] = await preparedQuery<StoredMessage>(em, 'inbound-store-message', STORE_MESSAGE, [...params, match.ticket.id]);
+    if (!stored) throw new DuplicateMessage();
+    await preparedQuery(em, 'inbound-touch-ticket-for-note', `UPDATE tickets SET updated_at = now() WHERE id = $1`, [match.ticket.id]);
+    await this.linkAttachments(em, msg, stored.id, match.ticket.id);
+    return { outcome: 'appended', ticketId: match.ticket.id, ticketNumber: match.ticket.number, messageId: stored.id };
+  }
+
+  private async linkAttachments(em: EntityManager, msg: InboundMessage, messageId: string, ticketId: string): Promise<void> {
+    const attachmentIds = [...msg.attachmentIds, ...(msg.rawAttachmentId ? [msg.rawAttachmentId] : [])];
+    if (!attachmentIds.length) return;
+    await em.query(`UPDATE attachments SET message_id = $1, ticket_id = $2 WHERE id = ANY($3::uuid[]) AND message_id IS NULL`, [messageId, ticketId, attachmentIds]);
+  }
+
+  /**
+   * Whether the sender may write publicly on the matched ticket. A reply to one of our
+   * Message-IDs (plain, In-Reply-To, References or signed) or in the channel's own conversation
+   * proves the thread; an explicit ticket id or number can be guessed, so it needs the ticket's
+   * contact or one of the ticket's participants. (An agent's address never gets here: see
+   * storeAgentNote.)
+   */
+  private async isParticipant(em: EntityManager, match: ThreadMatch, contactId: string, msg: InboundMessage): Promise<boolean> {
+    if (THREAD_PROVING_MATCHES.has(match.by)) return true;
+    if (match.ticket.contactId === contactId) return true;
+    const [kinds, values] = identityArrays(msg.sender, msg.channel);
+    const [row] = await preparedQuery<{ participant: boolean }>(
+      em,
+      'inbound-is-participant',
+      `SELECT EXISTS (SELECT 1 FROM ticket_participants
+                       WHERE ticket_id = $1 AND (kind, value) IN (SELECT * FROM unnest($2::identity_kind[], $3::text[]))) AS participant`,
+      [match.ticket.id, kinds, values],
+    );
+    return row.participant;
   }
 
   /** A customer wrote on an existing ticket: reopen it, or move pending back to open. */
@@ -280,9 +316,48 @@ export class InboundService {
   }
 }
 
-function isParticipant(match: ThreadMatch, contactId: string): boolean {
-  // A reply to one of our Message-IDs or in the channel's own conversation proves the thread;
-  // an explicit ticket id or number can be guessed, so it needs the ticket's own contact.
-  if (match.by === ThreadedBy.MessageId || match.by === ThreadedBy.ThreadKey) return true;
-  return match.ticket.contactId === contactId;
+/**
+ * The address to look an agent up by: the sender of an e-mail. Other channels' e-mail addresses
+ * are typed in by the sender (a web form) and prove nothing.
+ */
+function agentAddress(msg: InboundMessage): string | null {
+  return msg.channel === Channel.Email && msg.sender.email ? msg.sender.email.toLowerCase() : null;
+}
+
+/** Matches that prove the sender is in the conversation: they answer a message we stored or sent, or share the channel's conversation. */
+const THREAD_PROVING_MATCHES: ReadonlySet<ThreadedBy> = new Set([
+  ThreadedBy.MessageId,
+  ThreadedBy.InReplyTo,
+  ThreadedBy.References,
+  ThreadedBy.SignedId,
+  ThreadedBy.ThreadKey,
+]);
+
+/** The parameters `$1`–`$19` shared by both store statements (see storeMessageSql). */
+function storeParams(
+  msg: InboundMessage,
+  receivedAt: Date,
+  o: { author: Actor; visibility: Visibility; match: ThreadMatch | undefined; warning?: string; events: PendingEvent[] },
+): unknown[] {
+  return [
+    o.author.contactId ?? null,
+    o.visibility,
+    msg.channel,
+    msg.channelAccountId,
+    msg.externalId,
+    msg.threadHints.threadKey ?? null,
+    msg.subject ?? null,
+    msg.text,
+    msg.html ? sanitizeMessageHtml(msg.html) : null,
+    o.match ? o.match.by : ThreadedBy.New,
+    o.match ? o.match.value : null,
+    msg.autoSubmitted,
+    msg.rawAttachmentId ?? null,
+    msg.metadata || o.warning ? JSON.stringify({ ...msg.metadata, ...(o.warning ? { warning: o.warning } : {}) }) : null,
+    receivedAt,
+    senderIdentities(msg.sender, msg.channel)[0][1],
+    JSON.stringify(o.events.map(historyRow)),
+    o.author.kind,
+    o.author.agentId ?? null,
+  ];
 }

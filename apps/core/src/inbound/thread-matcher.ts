@@ -44,11 +44,12 @@ const ticket = ({ matched: _, ...t }: ThreadProbeRow): MatchedTicket => t;
 
 /**
  * The lookups for the hints a message carries, from most to least specific: an explicit ticket
- * id, the Message-IDs the message answers (In-Reply-To/References), the ticket number (e.g. a
- * subject marker), then the channel's conversation key. The first hint that names an existing
- * ticket wins. The message lookups pick their one message before joining tickets, so the plan
- * stays a few index lookups even when the statistics are stale (joining first was planned as a
- * full scan of tickets on a fast-growing database).
+ * id, the Message-IDs the message answers (In-Reply-To/References), the ticket number inside one
+ * of our own signed Message-IDs, the ticket number (e.g. a subject marker), then the channel's
+ * conversation key. The first hint that names an existing ticket wins. The message lookups pick
+ * their one message before joining tickets, so the plan stays a few index lookups even when the
+ * statistics are stale (joining first was planned as a full scan of tickets on a fast-growing
+ * database).
  */
 export function threadProbes(msg: InboundMessage): ThreadProbe[] {
   const h = msg.threadHints;
@@ -63,6 +64,9 @@ export function threadProbes(msg: InboundMessage): ThreadProbe[] {
     });
   }
   if (h.messageIds.length) {
+    // In-Reply-To or References, when the channel says which id is In-Reply-To; else the generic reason.
+    const by = (matched: string) =>
+      h.inReplyTo === undefined ? ThreadedBy.MessageId : matched === h.inReplyTo ? ThreadedBy.InReplyTo : ThreadedBy.References;
     probes.push({
       name: 'message-id',
       sql: (p) => `SELECT ${TICKET_COLUMNS}, m.external_id AS matched
@@ -72,17 +76,16 @@ export function threadProbes(msg: InboundMessage): ThreadProbe[] {
          JOIN tickets t ON t.id = m.ticket_id
           FOR UPDATE OF t`,
       params: [h.messageIds],
-      toMatch: (row) => ({ ticket: ticket(row), by: ThreadedBy.MessageId, value: row.matched! }),
+      toMatch: (row) => ({ ticket: ticket(row), by: by(row.matched!), value: row.matched! }),
     });
   }
-  if (h.ticketNumber) {
-    const ticketNumber = h.ticketNumber;
-    probes.push({
-      name: 'ticket-number',
-      sql: (p) => `SELECT ${TICKET_COLUMNS}, NULL::text AS matched FROM tickets t WHERE t.number = $${p} FOR UPDATE OF t`,
-      params: [ticketNumber],
-      toMatch: (row) => ({ ticket: ticket(row), by: ThreadedBy.TicketNumber, value: String(ticketNumber) }),
-    });
+  if (h.signedTicketNumber) {
+    probes.push(ticketNumberProbe('signed-ticket-number', h.signedTicketNumber, ThreadedBy.SignedId));
+  }
+  // The same number again would find nothing new.
+  if (h.ticketNumber && h.ticketNumber !== h.signedTicketNumber) {
+    const by = h.ticketNumberSource === 'subject' ? ThreadedBy.SubjectMarker : h.ticketNumberSource === 'body' ? ThreadedBy.BodyMarker : ThreadedBy.TicketNumber;
+    probes.push(ticketNumberProbe('ticket-number', h.ticketNumber, by));
   }
   if (h.threadKey) {
     const threadKey = h.threadKey;
@@ -99,6 +102,16 @@ export function threadProbes(msg: InboundMessage): ThreadProbe[] {
     });
   }
   return probes;
+}
+
+/** The ticket with a number; `name` names the prepared statement, so each reason keeps its own. */
+function ticketNumberProbe(name: string, ticketNumber: number, by: ThreadedBy): ThreadProbe {
+  return {
+    name,
+    sql: (p) => `SELECT ${TICKET_COLUMNS}, NULL::text AS matched FROM tickets t WHERE t.number = $${p} FOR UPDATE OF t`,
+    params: [ticketNumber],
+    toMatch: (row) => ({ ticket: ticket(row), by, value: String(ticketNumber) }),
+  };
 }
 
 /** The ticket the message threads onto, trying `probes` in order (default: all its hints). */

@@ -119,8 +119,8 @@ export class TicketsService {
                 m.author_agent_id AS "authorAgentId", a.name AS "authorAgentName", m.visibility, m.channel,
                 m.channel_account_id AS "channelAccountId", m.contact_address AS "contactAddress", m.subject, m.text, m.html,
                 m.delivery_status AS "deliveryStatus", m.delivery_error AS "deliveryError", m.threaded_by AS "threadedBy",
-                m.threaded_by_value AS "threadedByValue", m.auto_submitted AS "autoSubmitted", m.metadata,
-                m.received_at AS "receivedAt", m.created_at AS "createdAt"
+                m.threaded_by_value AS "threadedByValue", m.metadata->>'warning' AS warning, m.auto_submitted AS "autoSubmitted", m.metadata,
+                m.received_at AS "receivedAt", m.created_at AS "createdAt", m.raw_attachment_id AS "rawAttachmentId"
            FROM messages m LEFT JOIN contacts c ON c.id = m.author_contact_id LEFT JOIN agents a ON a.id = m.author_agent_id
           WHERE m.ticket_id = $1 ORDER BY m.created_at, m.id`,
         [id],
@@ -131,11 +131,17 @@ export class TicketsService {
       ),
     ]);
     const withUrl = (a: (typeof attachments)[number]) => ({ ...a, url: `/api/v1/attachments/${a.id}` });
+    // The raw original of a message (e.g. the whole e-mail) is offered as `raw`, not among the files the customer sent.
+    const raws = new Set(messages.map((m) => m.rawAttachmentId).filter(Boolean));
+    const files = attachments.filter((a) => !raws.has(a.id));
     return {
       ...ticketView(row),
       observers,
-      messages: messages.map((m) => ({ ...m, attachments: attachments.filter((a) => a.messageId === m.id).map(withUrl) })),
-      attachments: attachments.map(withUrl),
+      messages: messages.map(({ rawAttachmentId, ...m }) => {
+        const raw = attachments.find((a) => a.id === rawAttachmentId);
+        return { ...m, attachments: files.filter((a) => a.messageId === m.id).map(withUrl), raw: raw ? withUrl(raw) : null };
+      }),
+      attachments: files.map(withUrl),
     };
   }
 

@@ -66,7 +66,19 @@ export enum Visibility {
 export enum ThreadedBy {
   New = 'new',
   TicketId = 'ticket_id',
+  /** A ticket number from a channel that does not say where it found it. */
   TicketNumber = 'ticket_number',
+  /** A Message-ID from a channel that does not say which header it came from. */
   MessageId = 'message_id',
   ThreadKey = 'thread_key',
+  /** The e-mail's In-Reply-To names a stored message. */
+  InReplyTo = 'in_reply_to',
+  /** One of the e-mail's References (not In-Reply-To) names a stored message. */
+  References = 'references',
+  /** The ticket number inside one of our own signed Message-IDs the e-mail answers. */
+  SignedId = 'signed_id',
+  /** The ticket marker in the e-mail's subject, e.g. `[#123]`. */
+  SubjectMarker = 'subject_marker',
+  /** The hidden ticket marker in the e-mail's body. */
+  BodyMarker = 'body_marker',
 }

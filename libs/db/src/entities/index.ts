@@ -6,14 +6,17 @@ import { CompanyDomain } from './company-domain.entity.js';
 import { Company } from './company.entity.js';
 import { ContactIdentity } from './contact-identity.entity.js';
 import { Contact } from './contact.entity.js';
+import { Mailbox } from './mailbox.entity.js';
 import { Message } from './message.entity.js';
 import { OutboxEntry } from './outbox-entry.entity.js';
 import { Status } from './status.entity.js';
 import { TicketEvent } from './ticket-event.entity.js';
+import { TicketParticipant } from './ticket-participant.entity.js';
 import { Ticket } from './ticket.entity.js';
 import { Webform } from './webform.entity.js';
 
 export * from './enums.js';
+export type { MailboxImapAuth, MailboxProcessedAction, MailboxSmtpSecurity, MailboxState } from './mailbox.entity.js';
 export type { WebformColors } from './webform.entity.js';
 export {
   Agent,
@@ -24,11 +27,13 @@ export {
   CompanyDomain,
   Contact,
   ContactIdentity,
+  Mailbox,
   Message,
   OutboxEntry,
   Status,
   Ticket,
   TicketEvent,
+  TicketParticipant,
   Webform,
 };
 
@@ -42,10 +47,12 @@ export const ENTITIES = [
   CompanyDomain,
   Contact,
   ContactIdentity,
+  Mailbox,
   Message,
   OutboxEntry,
   Status,
   Ticket,
   TicketEvent,
+  TicketParticipant,
   Webform,
 ];
