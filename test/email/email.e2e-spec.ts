@@ -128,6 +128,21 @@ describe('e-mail channel (core + email service, Dovecot, SMTP sink)', () => {
     expect(note.warning).toMatch(/not a participant/);
   });
 
+  it('lets people the customer copied in answer publicly', async () => {
+    const box = await createMailbox(admin, imap, smtp);
+    email = await startEmail();
+    const first = mail({ subject: 'Team access', headers: { Cc: 'Bob Colleague <Bob@Example.org>' } });
+    await imap.append(box.address, 'INBOX', first.raw);
+    const ticket = await ticketOf(first.messageId);
+    const participants = (await admin.get(`/tickets/${ticket.id}/participants`)).body;
+    expect(JSON.stringify(participants)).toContain('bob@example.org');
+    const bob = mail({ from: 'Bob Colleague <bob@example.org>', subject: `Re: [#${ticket.number}] Team access`, body: 'Me too, please.' });
+    await imap.append(box.address, 'INBOX', bob.raw);
+    const t = await ticketOf(bob.messageId);
+    expect(t.id).toBe(ticket.id);
+    expect(t.messages.find((x: { text: string }) => x.text.includes('Me too')).visibility).toBe('public');
+  });
+
   it('takes each mail once across a restart, a second replica and a dropped connection', async () => {
     const box = await createMailbox(admin, imap, smtp);
     email = await startEmail();

@@ -39,6 +39,7 @@ describe('InboundMessage contract', () => {
     expect(parsed.attachmentIds).toEqual([]);
     expect(parsed.threadHints).toEqual({ messageIds: [] });
     expect(parsed.autoSubmitted).toBe(false);
+    expect(parsed.cc).toEqual([]);
   });
 
   it('carries every channel need: phone, telegram, thread key, metadata, attachments', () => {

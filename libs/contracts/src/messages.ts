@@ -59,6 +59,12 @@ export const inboundMessageSchema = z
     autoSubmitted: z.boolean().default(false),
     /** Attachment id of the raw original (MIME source, update JSON), kept for audit. */
     rawAttachmentId: z.uuid().optional(),
+    /**
+     * Other people the customer wrote to along with us (e-mail To and Cc, our own addresses left
+     * out). On a public message they become participants of the ticket, so their replies count
+     * as the customer's; the sender's own address is not repeated here.
+     */
+    cc: z.array(z.email().max(320).transform((v) => v.toLowerCase())).max(50).default([]),
     /** Extra facts from the channel, e.g. web form field values. */
     metadata: z.record(z.string().max(200), z.union([z.string().max(10_000), z.number(), z.boolean()])).optional(),
   })

@@ -226,6 +226,7 @@ export class InboundService {
     const ticketId = stored.ticketId;
     const ticketNumber = existing?.number ?? Number(stored.ticketNumber);
     await this.linkAttachments(em, msg, stored.id, ticketId);
+    if (visibility === Visibility.Public && msg.cc.length) await this.addCopied(em, ticketId, msg.cc);
     return { outcome, ticketId, ticketNumber, messageId: stored.id };
   }
 
@@ -246,6 +247,19 @@ export class InboundService {
     await preparedQuery(em, 'inbound-touch-ticket-for-note', `UPDATE tickets SET updated_at = now() WHERE id = $1`, [match.ticket.id]);
     await this.linkAttachments(em, msg, stored.id, match.ticket.id);
     return { outcome: 'appended', ticketId: match.ticket.id, ticketNumber: match.ticket.number, messageId: stored.id };
+  }
+
+  /** People the customer copied in may answer on the ticket too (as e-mail CCs work everywhere else). */
+  private async addCopied(em: EntityManager, ticketId: string, addresses: string[]): Promise<void> {
+    await preparedQuery(
+      em,
+      'inbound-add-copied',
+      `INSERT INTO ticket_participants (ticket_id, kind, value)
+       SELECT $1, 'email', a FROM unnest($2::text[]) AS a
+        WHERE NOT EXISTS (SELECT 1 FROM agents WHERE lower(email) = a)
+       ON CONFLICT DO NOTHING`,
+      [ticketId, addresses],
+    );
   }
 
   private async linkAttachments(em: EntityManager, msg: InboundMessage, messageId: string, ticketId: string): Promise<void> {

@@ -17,6 +17,7 @@ import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { DataSource } from 'typeorm';
+import { z } from 'zod';
 import { EMAIL_CONFIG, type EmailConfig } from '../config.js';
 import { parseBounce } from '../mail/dsn.js';
 import { classifyAutomation } from '../mail/loop.js';
@@ -30,6 +31,9 @@ export type IngestOutcome =
   | { kind: 'bounce'; job: Job; originalMessageId: string }
   | { kind: 'duplicate'; messageId: string }
   | { kind: 'ignored'; reason: string };
+
+/** The contract's own e-mail rule: an address it would refuse must not fail the whole mail. */
+const EMAIL = z.email().max(320);
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
@@ -119,6 +123,9 @@ export class IngestService {
       threadHints: storm ? { ...hints, threadKey: storm } : hints,
       autoSubmitted: automation.autoSubmitted || Boolean(storm),
       rawAttachmentId,
+      cc: [...new Set([...parsed.to, ...parsed.cc].map((a) => a.address))]
+        .filter((a) => a !== from && a !== mailbox.address && EMAIL.safeParse(a).success)
+        .slice(0, 50),
       metadata: {
         ...(parsed.to.length ? { to: parsed.to.map((a) => a.address).join(', ').slice(0, 10_000) } : {}),
         ...(parsed.cc.length ? { cc: parsed.cc.map((a) => a.address).join(', ').slice(0, 10_000) } : {}),
