@@ -143,6 +143,18 @@ describe('e-mail channel (core + email service, Dovecot, SMTP sink)', () => {
     expect(t.messages.find((x: { text: string }) => x.text.includes('Me too')).visibility).toBe('public');
   });
 
+  it('makes a note of a mail too large to download and leaves the mail in the mailbox', async () => {
+    const box = await createMailbox(admin, imap, smtp);
+    email = await startEmail({ EMAIL_MAX_MESSAGE_BYTES: String(1024 * 1024) });
+    const big = mail({ subject: 'Scans', attachments: [{ filename: 'scan.png', type: 'image/png', content: Buffer.alloc(1_200_000, 7) }] });
+    await imap.append(box.address, 'INBOX', big.raw);
+    const t = await ticketOf(big.messageId);
+    expect(t.subject).toBe('Scans');
+    expect(t.messages[0].text).toMatch(/over the 1\.0 MB the help desk imports.*still in the mailbox/);
+    expect(t.messages[0].attachments).toEqual([]);
+    expect(await imap.list(box.address, 'INBOX')).toHaveLength(1);
+  });
+
   it('takes each mail once across a restart, a second replica and a dropped connection', async () => {
     const box = await createMailbox(admin, imap, smtp);
     email = await startEmail();

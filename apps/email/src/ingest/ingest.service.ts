@@ -147,6 +147,36 @@ export class IngestService {
     return rows.length > 0;
   }
 
+  /**
+   * A mail too large to download (RFC822.SIZE over EMAIL_MAX_MESSAGE_BYTES): a message built from
+   * its envelope tells the agent what arrived; the mail itself stays in the mailbox.
+   */
+  async ingestTooLarge(
+    mailbox: Mailbox,
+    envelope: { uid: number; size: number; messageId?: string; from?: { address?: string; name?: string }; subject?: string; date?: Date },
+  ): Promise<IngestOutcome> {
+    const from = envelope.from?.address?.toLowerCase();
+    if (!from || !EMAIL.safeParse(from).success) return { kind: 'ignored', reason: `a ${mb(envelope.size)} mail without a usable sender` };
+    const messageId = envelope.messageId?.trim() || `<too-large.${mailbox.id}.${envelope.uid}@generated.invalid>`;
+    const jobId = inboundJobId({ channelAccountId: mailbox.id, externalId: messageId });
+    const queued = await this.inbound.getJob(jobId);
+    if (queued) return { kind: 'queued', job: queued, messageId };
+    if (await this.stored(mailbox.id, messageId)) return { kind: 'duplicate', messageId };
+    const message: InboundMessageInput = {
+      v: 1,
+      channel: Channel.Email,
+      channelAccountId: mailbox.id,
+      externalId: messageId,
+      receivedAt: (envelope.date && !Number.isNaN(envelope.date.getTime()) ? envelope.date : new Date()).toISOString(),
+      sender: { email: from, ...(envelope.from?.name ? { displayName: envelope.from.name.slice(0, 200) } : {}) },
+      subject: (envelope.subject ?? '').slice(0, 998),
+      text: `[This mail is ${mb(envelope.size)}, over the ${mb(this.config.EMAIL_MAX_MESSAGE_BYTES)} the help desk imports. It was not downloaded; it is still in the mailbox ${mailbox.address}, folder ${mailbox.folder}.]`,
+      metadata: { tooLarge: envelope.size },
+    };
+    const job = await this.inbound.add(JobName.InboundMessage, message, { jobId });
+    return { kind: 'queued', job, messageId };
+  }
+
   /** Our outbound message a bounce is about, by the Message-ID we sent it with. */
   private async findOutbound(messageId: string): Promise<{ id: string; attempt: number } | undefined> {
     const rows = await this.ds.query<{ id: string; attempt: number }[]>(

@@ -175,11 +175,21 @@ export class MailboxReader {
     const pending: { uid: number; job?: Job }[] = [];
     for (const uid of batch) {
       if (this.stopped) break;
-      const meta = await client.fetchOne(String(uid), { uid: true, size: true }, { uid: true });
+      const meta = await client.fetchOne(String(uid), { uid: true, size: true, envelope: true }, { uid: true });
       if (!meta) continue;
       if ((meta.size ?? 0) > config.EMAIL_MAX_MESSAGE_BYTES) {
-        logger.error({ mailbox: m.address, uid, size: meta.size }, 'message larger than EMAIL_MAX_MESSAGE_BYTES left in the mailbox unread');
-        pending.push({ uid });
+        // Not downloaded at all; the ticket says what arrived and that the mail is still in the mailbox.
+        const e = meta.envelope;
+        const outcome = await ingest.ingestTooLarge(m, {
+          uid,
+          size: meta.size ?? 0,
+          messageId: e?.messageId,
+          from: e?.from?.[0],
+          subject: e?.subject,
+          date: e?.date ? new Date(e.date) : undefined,
+        });
+        logger.warn({ mailbox: m.address, uid, size: meta.size }, 'mail larger than EMAIL_MAX_MESSAGE_BYTES: a note was made, the mail stays in the mailbox');
+        pending.push({ uid, job: outcome.kind === 'queued' ? outcome.job : undefined });
         continue;
       }
       const download = await client.download(String(uid), undefined, { uid: true });
