@@ -27,6 +27,9 @@ export default async function globalSetup(): Promise<void> {
     SECRETS_KEY: randomBytes(32).toString('hex'),
     SEED_ADMIN_PASSWORD: 'admin-password-for-tests',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    // Acknowledgements and status notices would add messages and mails to every other test's
+    // tickets; the tests about them start core with NOTIFICATIONS_ENABLED=true.
+    NOTIFICATIONS_ENABLED: 'false',
   });
   // The webform service serves the widget the sources build to, not a stale dist/.
   const widgetDir = join(tmpdir(), `switchboard-test-${run}`);

@@ -46,6 +46,10 @@ describe('migrations (real Postgres)', () => {
       { name: '1st line', line: 1 },
       { name: '2nd line', line: 2 },
     ]);
+    expect(await ds.query(`SELECT key, channel, enabled, status_kinds::text[] AS kinds FROM notification_templates ORDER BY key DESC`)).toEqual([
+      { key: 'ticket_created', channel: 'email', enabled: true, kinds: [] },
+      { key: 'status_changed', channel: 'email', enabled: true, kinds: ['resolved'] },
+    ]);
   });
 
   it('reverts cleanly, one migration at a time, and applies again', async () => {
@@ -59,6 +63,17 @@ describe('migrations (real Postgres)', () => {
       ds.query(`INSERT INTO messages (ticket_id, direction, author_kind, visibility, channel, text, threaded_by) VALUES ($1, 'inbound', 'contact', 'public', 'email', $2, $3::threaded_by)`, [t.id, threadedBy, threadedBy]);
     for (const by of ['in_reply_to', 'references', 'signed_id', 'subject_marker', 'body_marker', 'thread_key']) await insertMessage(by);
     await ds.query(`INSERT INTO ticket_participants (ticket_id, kind, value) VALUES ($1, 'email', 'cc@example.com')`, [t.id]);
+
+    // Tickets that exist when notifications arrive are never acknowledged; new ones wait for the sweep.
+    await ds.undoLastMigration();
+    expect(await exists('notification_templates')).toBe(false);
+    await ds.runMigrations();
+    const [{ acknowledgement: upgraded }] = await ds.query(`SELECT acknowledgement FROM tickets WHERE id = $1`, [t.id]);
+    expect(upgraded).toBe('not_applicable');
+    const [fresh] = await ds.query(`INSERT INTO tickets (subject, status_key, status_kind, registration_channel) VALUES ('y', 'open', 'open', 'email') RETURNING acknowledgement`);
+    expect(fresh.acknowledgement).toBeNull();
+    await ds.undoLastMigration();
+    expect(await exists('notification_templates')).toBe(false);
 
     await ds.undoLastMigration();
     expect([await exists('mailboxes'), await exists('ticket_participants'), await exists('webforms')]).toEqual([false, false, true]);

@@ -155,6 +155,27 @@ describe('e-mail channel (core + email service, Dovecot, SMTP sink)', () => {
     expect(await imap.list(box.address, 'INBOX')).toHaveLength(1);
   });
 
+  it('leaves mail from unknown senders alone when the mailbox does not create contacts, and never takes in its own mail', async () => {
+    const box = await createMailbox(admin, imap, smtp, { createContacts: false });
+    await admin.post('/contacts', { name: 'Known Kim', identities: [{ kind: 'email', value: 'kim@example.org' }] });
+    email = await startEmail();
+    const stranger = mail({ from: 'Stranger <who@example.net>', subject: 'Cold pitch' });
+    const own = mail({ from: `Support <${box.address}>`, subject: 'Copy of our own reply' });
+    const known = mail({ from: 'Known Kim <kim@example.org>', subject: 'From a customer we know' });
+    for (const m of [stranger, own, known]) await imap.append(box.address, 'INBOX', m.raw);
+    const t = await ticketOf(known.messageId);
+    expect(t.subject).toBe('From a customer we know');
+    await waitFor('the cursor past all three', async () => {
+      const [row] = await core.ds.query(`SELECT last_uid::int AS n FROM mailboxes WHERE id = $1`, [box.id]);
+      return row.n === 3;
+    });
+    const [{ n }] = await core.ds.query(`SELECT count(*)::int AS n FROM messages WHERE channel_account_id = $1`, [box.id]);
+    expect(n).toBe(1);
+    const flags = Object.fromEntries((await imap.list(box.address, 'INBOX')).map((x) => [x.subject, x.flags]));
+    expect(flags['Cold pitch']).not.toContain('$Switchboard');
+    expect(flags['From a customer we know']).toContain('$Switchboard');
+  });
+
   it('takes each mail once across a restart, a second replica and a dropped connection', async () => {
     const box = await createMailbox(admin, imap, smtp);
     email = await startEmail();

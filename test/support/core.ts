@@ -7,6 +7,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { loadConfig, createLogger } from '@switchboard/common';
 import { QueueName } from '@switchboard/contracts';
+import { NOTIFICATION_TEMPLATE_DEFAULTS } from '@switchboard/db';
 import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { createCoreApp } from '../../apps/core/src/bootstrap.js';
@@ -56,7 +57,21 @@ export async function startCore(overrides: Record<string, string> = {}): Promise
   };
 }
 
-/** Empties every business table (keeps statuses, groups and the seeded admin) and the run's queues. */
+/** Puts the notification templates back as the migration seeded them. */
+export async function resetNotificationTemplates(ds: DataSource): Promise<void> {
+  for (const t of NOTIFICATION_TEMPLATE_DEFAULTS) {
+    await ds.query(
+      `UPDATE notification_templates SET subject = $3, body_text = $4, body_html = NULL, enabled = $5, status_kinds = $6::status_kind[], updated_by_agent_id = NULL
+        WHERE key = $1 AND channel = $2`,
+      [t.key, t.channel, t.subject, t.bodyText, t.enabled, t.statusKinds],
+    );
+  }
+}
+
+/**
+ * Empties every business table (keeps statuses, groups and the seeded admin), the run's queues,
+ * and puts the notification templates back to their defaults.
+ */
 export async function resetState(core: Pick<RunningCore, 'ds' | 'redis' | 'config'>): Promise<void> {
   await core.ds.query(
     `TRUNCATE tickets, messages, attachments, attachment_blobs, ticket_events, outbox, contacts, contact_identities, companies, company_domains, ticket_observers RESTART IDENTITY CASCADE`,
@@ -64,6 +79,7 @@ export async function resetState(core: Pick<RunningCore, 'ds' | 'redis' | 'confi
   await core.ds.query(`DELETE FROM agents WHERE email <> 'admin@example.com'`);
   await core.ds.query(`DELETE FROM statuses WHERE NOT is_system`);
   await core.ds.query(`DELETE FROM agent_groups WHERE name NOT IN ('1st line', '2nd line')`);
+  await resetNotificationTemplates(core.ds);
   // The scheduler queue keeps the running core's job scheduler; everything else goes.
   for (const q of Object.values(QueueName).filter((n) => n !== QueueName.CoreScheduler)) {
     await deleteKeys(core.redis, `${core.config.QUEUE_PREFIX}:${q}:*`);

@@ -18,6 +18,7 @@ import { CORE_CONFIG, type CoreConfig } from './config.js';
 import { ContactsModule } from './contacts/contacts.module.js';
 import { GroupsModule } from './groups/groups.module.js';
 import { InboundModule } from './inbound/inbound.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { OutboxModule } from './outbox/outbox.module.js';
 import { SchedulerModule } from './scheduler/scheduler.module.js';
 import { StatusesModule } from './statuses/statuses.module.js';
@@ -85,6 +86,7 @@ export class AppModule {
         WebformsModule,
         EmailChannelModule,
         OutboxModule.forRoot({ workers }),
+        NotificationsModule.forRoot({ workers }),
         ...(workers ? [InboundModule, SchedulerModule] : []),
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],

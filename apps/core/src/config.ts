@@ -25,6 +25,11 @@ export const coreEnvSchema = baseEnvSchema
     TRUST_PROXY: envBoolean(false),
     /** Failed logins allowed per e-mail and client IP before logins from there are refused for 15 minutes. */
     LOGIN_MAX_FAILURES: envInt(5, 1, 1000),
+    /**
+     * Send automatic notifications to customers (acknowledgements, status changes) at all; `false`
+     * (e.g. a staging copy of production data) sends none, whatever the templates say.
+     */
+    NOTIFICATIONS_ENABLED: envBoolean(true),
     /** Run the inbound/delivery workers, outbox relay and schedulers in this process (API-only replicas set false). */
     WORKERS_ENABLED: envBoolean(true),
     /** Where visitors' browsers reach the webform service; embed snippets load `<this>/widget.js`. Kept without a trailing slash. */

@@ -13,6 +13,7 @@ import { EMAIL_CONFIG, type EmailConfig } from './config.js';
 import { IngestService } from './ingest/ingest.service.js';
 import { MailboxSupervisor } from './ingest/supervisor.js';
 import { MailboxStore } from './mailboxes/mailbox-store.js';
+import { AutoReplyCaps } from './outbound/auto-reply-caps.js';
 import { OutboundEmailProcessor } from './outbound/outbound-email.processor.js';
 import { SmtpTransports } from './outbound/transports.js';
 
@@ -56,6 +57,7 @@ export class EmailAppModule {
         IngestService,
         MailboxSupervisor,
         SmtpTransports,
+        AutoReplyCaps,
         OutboundEmailProcessor,
       ],
     };

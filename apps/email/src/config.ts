@@ -1,5 +1,6 @@
 import { baseEnvSchema, envInt, envPort, envSecretsKey } from '@switchboard/common';
 import { z } from 'zod';
+import { envCaps } from './outbound/caps.js';
 
 export const emailEnvSchema = baseEnvSchema.extend({
   PORT: envPort(3004),
@@ -25,6 +26,11 @@ export const emailEnvSchema = baseEnvSchema.extend({
   EMAIL_MAX_TEXT_CHARS: envInt(200_000, 1_000, 1_000_000),
   /** Mails one sender may open per hour before further ones are folded into a single flagged ticket. */
   EMAIL_SENDER_RATE_PER_HOUR: envInt(30, 1, 100_000),
+  /**
+   * Automatic mails (acknowledgements, notifications) one recipient may get: `<mails>/<seconds>`
+   * tiers, comma-separated, or `off`. Agents' replies are never capped.
+   */
+  EMAIL_AUTO_REPLY_CAPS: envCaps(),
   /** Outbound mails sent at once per process. */
   EMAIL_OUTBOUND_CONCURRENCY: envInt(4, 1, 64),
   DB_POOL_SIZE: envInt(10, 2, 200),

@@ -2,13 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { conflict, DomainException, ErrorCode, normalizeIdentity, notFound, unprocessable } from '@switchboard/common';
 import { Channel } from '@switchboard/contracts';
-import { ActorKind, ChannelKind, IdentityKind, StatusKind, TicketType } from '@switchboard/db';
+import { AcknowledgementState, ActorKind, ChannelKind, IdentityKind, NotificationKey, StatusKind, TicketType } from '@switchboard/db';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthAgent } from '../auth/auth.decorators.js';
 import { recordEvents, type Actor, type HistoryEvent } from '../history/history.js';
 import { resolveContact } from '../inbound/contact-resolver.js';
 import { containsPattern } from '../common/pagination.js';
 import { inTransaction } from '../database/transaction.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
 import { MessagesService } from './messages.service.js';
 import { canTransition, nextClock, type TicketClock } from './status-lifecycle.js';
 import { TICKET_JOINS, TICKET_SELECT, ticketView, type TicketListRow } from './ticket-views.js';
@@ -41,6 +42,7 @@ export class TicketsService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly messages: MessagesService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   async list(q: ListTicketsQuery, me: AuthAgent) {
@@ -207,7 +209,7 @@ export class TicketsService {
 
   async update(id: string, patch: UpdateTicketInput, agent: AuthAgent) {
     const actor = agentActor(agent);
-    await this.ds.transaction(async (em) => {
+    const notified = await this.ds.transaction(async (em) => {
       const t = await this.lock(em, id);
       const events: HistoryEvent[] = [];
       const sets: string[] = [];
@@ -217,6 +219,7 @@ export class TicketsService {
         sets.push(`${column} = $${params.length}${cast}`);
       };
 
+      let newKind: StatusKind | undefined;
       const holdStays = t.statusKind === StatusKind.OnHold && (!patch.status || patch.status === t.statusKey);
       if (patch.onHoldUntil && !patch.status && !holdStays) {
         throw unprocessable('onHoldUntil is given only together with an on_hold status', ErrorCode.ValidationFailed);
@@ -249,6 +252,8 @@ export class TicketsService {
         set('active_seconds', clock.activeSeconds);
         set('active_since', clock.activeSince);
         events.push({ ticketId: id, actor, kind: 'status_changed', data: { from: t.statusKey, to: status.key, ...(until ? { onHoldUntil: until } : {}) } });
+        // The customer hears about a new kind of status (not a move between two statuses of one kind).
+        if (status.kind !== t.statusKind) newKind = status.kind;
       }
       if (patch.priority) {
         set('priority', patch.priority, '::ticket_priority');
@@ -293,7 +298,14 @@ export class TicketsService {
       sets.push('updated_at = now()');
       await em.query(`UPDATE tickets SET ${sets.join(', ')} WHERE id = $1`, params);
       await recordEvents(em, events);
+      // The status notification is written with the change, like a reply: committed together or not at all.
+      if (newKind && (await this.notifications.sendsOnStatus(em, newKind))) {
+        const [outcome] = await this.notifications.queue(em, NotificationKey.StatusChanged, [id]);
+        return outcome?.state === AcknowledgementState.Queued;
+      }
+      return false;
     });
+    if (notified) this.notifications.wake();
     return this.get(id);
   }
 

@@ -30,6 +30,8 @@ export type IngestOutcome =
   | { kind: 'queued'; job: Job; messageId: string }
   | { kind: 'bounce'; job: Job; originalMessageId: string }
   | { kind: 'duplicate'; messageId: string }
+  /** Deliberately not taken in, and left unmarked in the mailbox. */
+  | { kind: 'skipped'; reason: string }
   | { kind: 'ignored'; reason: string };
 
 /** The contract's own e-mail rule: an address it would refuse must not fail the whole mail. */
@@ -69,6 +71,10 @@ export class IngestService {
     if (automation.isBounce) {
       const bounce = parseBounce(parsed);
       const original = bounce?.originalMessageId && (await this.findOutbound(bounce.originalMessageId));
+      // A delay warning (or a success notice) about one of our replies: it may still arrive, so nothing changes.
+      if (bounce && original && bounce.action !== undefined && bounce.action !== 'failed') {
+        return { kind: 'ignored', reason: `delivery notice (${bounce.action}) about reply ${bounce.originalMessageId}; the reply is left as it is` };
+      }
       if (bounce && original) {
         const report: DeliveryReportInput = {
           v: 1,
@@ -85,6 +91,13 @@ export class IngestService {
     }
     const from = parsed.from?.address;
     if (!from) return { kind: 'ignored', reason: 'the mail has no usable sender address' };
+    if (await this.isOurAddress(from)) {
+      // Our own mail coming back (a forwarding rule, a copy to ourselves): taking it in would loop.
+      return { kind: 'ignored', reason: `the sender ${from} is one of our own mailboxes` };
+    }
+    if (!mailbox.createContacts && !(await this.isKnownSender(from))) {
+      return { kind: 'skipped', reason: `${from} is not a known contact and this mailbox does not create contacts` };
+    }
 
     // Read before (a restart, another replica, a new UIDVALIDITY): nothing to store again.
     const jobId = inboundJobId({ channelAccountId: mailbox.id, externalId: parsed.messageId });
@@ -139,6 +152,23 @@ export class IngestService {
     return { kind: 'queued', job, messageId: parsed.messageId };
   }
 
+  private async isOurAddress(address: string): Promise<boolean> {
+    const rows = await this.ds.query<unknown[]>(`SELECT 1 FROM mailboxes WHERE address = $1`, [address]);
+    return rows.length > 0;
+  }
+
+  /** A contact's address, a ticket participant's or an agent's. */
+  private async isKnownSender(address: string): Promise<boolean> {
+    const rows = await this.ds.query<unknown[]>(
+      `SELECT 1 FROM contact_identities WHERE kind = 'email' AND value = $1
+       UNION ALL SELECT 1 FROM ticket_participants WHERE kind = 'email' AND value = $1
+       UNION ALL SELECT 1 FROM agents WHERE lower(email) = $1 AND active
+       LIMIT 1`,
+      [address],
+    );
+    return rows.length > 0;
+  }
+
   private async stored(mailboxId: string, messageId: string): Promise<boolean> {
     const rows = await this.ds.query<unknown[]>(`SELECT 1 FROM messages WHERE channel_account_id = $1 AND external_id = $2 AND direction = 'inbound'`, [
       mailboxId,
@@ -170,7 +200,7 @@ export class IngestService {
       receivedAt: (envelope.date && !Number.isNaN(envelope.date.getTime()) ? envelope.date : new Date()).toISOString(),
       sender: { email: from, ...(envelope.from?.name ? { displayName: envelope.from.name.slice(0, 200) } : {}) },
       subject: (envelope.subject ?? '').slice(0, 998),
-      text: `[This mail is ${mb(envelope.size)}, over the ${mb(this.config.EMAIL_MAX_MESSAGE_BYTES)} the help desk imports. It was not downloaded; it is still in the mailbox ${mailbox.address}, folder ${mailbox.folder}.]`,
+      text: `[This mail is ${mb(envelope.size)}, over the ${mb(this.config.EMAIL_MAX_MESSAGE_BYTES)} the help desk imports. It was not downloaded; it is still in the mailbox ${mailbox.address}, folder ${mailbox.processedAction === 'move' && mailbox.processedFolder ? mailbox.processedFolder : mailbox.folder}.]`,
       metadata: { tooLarge: envelope.size },
     };
     const job = await this.inbound.add(JobName.InboundMessage, message, { jobId });

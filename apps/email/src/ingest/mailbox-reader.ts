@@ -16,7 +16,8 @@ export interface ReaderDeps {
   config: EmailConfig;
   store: MailboxStore;
   ingest: IngestService;
-  events: QueueEvents;
+  /** Where the reader learns that core has committed what it queued: mail on inbound, bounces on delivery. */
+  events: { inbound: QueueEvents; delivery: QueueEvents };
   logger: Logger;
 }
 
@@ -159,20 +160,25 @@ export class MailboxReader {
       const batch = uids.slice(i, i + config.EMAIL_BATCH_SIZE);
       const done = await this.takeBatch(client, batch);
       if (done.length === 0) break;
-      await store.advance(m.id, uidValidity, done[done.length - 1]);
-      await this.markProcessed(client, done);
+      // Flag or move first: if the connection drops in between, the cursor has not moved and the
+      // next session reads these again (known mail is skipped) and marks them then. Mail not
+      // taken in (e.g. an unknown sender where contacts are not created) is passed but not marked.
+      const taken = done.filter((d) => d.mark).map((d) => d.uid);
+      if (taken.length) await this.markProcessed(client, taken);
+      await store.advance(m.id, uidValidity, done[done.length - 1].uid);
       if (done.length < batch.length) break;
     }
   }
 
   /**
    * Downloads, stores and queues each message of the batch, then waits until core has committed
-   * them. Returns the UIDs, from the start of the batch, that are safely in.
+   * them. Returns the UIDs, from the start of the batch, that are safely in, and whether each is
+   * to be marked as processed.
    */
-  private async takeBatch(client: ImapFlow, batch: number[]): Promise<number[]> {
+  private async takeBatch(client: ImapFlow, batch: number[]): Promise<{ uid: number; mark: boolean }[]> {
     const { ingest, logger, config, events } = this.deps;
     const m = this.mailbox;
-    const pending: { uid: number; job?: Job }[] = [];
+    const pending: { uid: number; job?: Job; events?: QueueEvents; mark?: false }[] = [];
     for (const uid of batch) {
       if (this.stopped) break;
       const meta = await client.fetchOne(String(uid), { uid: true, size: true, envelope: true }, { uid: true });
@@ -200,18 +206,21 @@ export class MailboxReader {
       const raw = await readAll(download.content);
       const outcome = await ingest.ingest(m, raw);
       if (outcome.kind === 'ignored') logger.warn({ mailbox: m.address, uid, reason: outcome.reason }, 'mail not taken in');
-      pending.push({ uid, job: outcome.kind === 'queued' || outcome.kind === 'bounce' ? outcome.job : undefined });
+      if (outcome.kind === 'queued') pending.push({ uid, job: outcome.job, events: events.inbound });
+      else if (outcome.kind === 'bounce') pending.push({ uid, job: outcome.job, events: events.delivery });
+      else if (outcome.kind === 'skipped') pending.push({ uid, mark: false });
+      else pending.push({ uid });
     }
-    const committed: number[] = [];
+    const committed: { uid: number; mark: boolean }[] = [];
     for (const p of pending) {
       try {
-        await p.job?.waitUntilFinished(events, COMMIT_WAIT_MS);
-        committed.push(p.uid);
+        await p.job?.waitUntilFinished(p.events ?? events.inbound, COMMIT_WAIT_MS);
+        committed.push({ uid: p.uid, mark: p.mark ?? true });
       } catch (err) {
         // A job core refused for good stays in the failed set (with the raw mail stored) for an operator; the mailbox moves on.
         if ((await p.job?.getState()) === 'failed' && p.job?.finishedOn) {
           logger.error({ mailbox: m.address, uid: p.uid, jobId: p.job.id, err: (err as Error).message }, 'core refused a mail; it is kept in the failed jobs');
-          committed.push(p.uid);
+          committed.push({ uid: p.uid, mark: true });
           continue;
         }
         logger.warn({ mailbox: m.address, uid: p.uid, err: (err as Error).message }, 'core has not committed a message yet; the cursor waits');
@@ -221,14 +230,24 @@ export class MailboxReader {
     return committed;
   }
 
+  /**
+   * Flags or moves taken mail. imapflow answers a failed command with `false`: when the connection
+   * went away meanwhile this throws, so the cursor stays and the next session marks the mail; a
+   * refusal by the server (e.g. a missing processedFolder) is logged and the mail stays where it is.
+   */
   private async markProcessed(client: ImapFlow, uids: number[]): Promise<void> {
     const m = this.mailbox;
     const range = uids.join(',');
-    if (m.processedAction === 'move' && m.processedFolder) {
-      await client.messageMove(range, m.processedFolder, { uid: true });
-    } else {
-      await client.messageFlagsAdd(range, ['\\Seen', PROCESSED_KEYWORD], { uid: true });
-    }
+    const move = m.processedAction === 'move' && m.processedFolder;
+    const done = move
+      ? await client.messageMove(range, m.processedFolder!, { uid: true })
+      : await client.messageFlagsAdd(range, ['\\Seen', PROCESSED_KEYWORD], { uid: true });
+    if (done) return;
+    if (!client.usable) throw new Error('the IMAP connection closed while marking mail as processed');
+    this.deps.logger.error(
+      { mailbox: m.address, uids: range, ...(move ? { folder: m.processedFolder } : {}) },
+      move ? 'the server refused to move processed mail; it stays in the folder' : 'the server refused to flag processed mail',
+    );
   }
 
   private sleep(ms: number): Promise<void> {

@@ -23,8 +23,9 @@ export class MailboxSupervisor implements OnApplicationBootstrap, BeforeApplicat
   private readonly logger = new Logger(MailboxSupervisor.name);
   private readonly readers = new Map<string, MailboxReader>();
   private readonly leases: Leases;
-  private events: QueueEvents | undefined;
-  private eventsConnection: Redis | undefined;
+  /** Completion events of the inbound queue (mail) and the delivery queue (bounces), each on its own blocking connection. */
+  private events: { inbound: QueueEvents; delivery: QueueEvents } | undefined;
+  private readonly eventsConnections: Redis[] = [];
   private refreshTimer: NodeJS.Timeout | undefined;
   private renewTimer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
@@ -46,11 +47,8 @@ export class MailboxSupervisor implements OnApplicationBootstrap, BeforeApplicat
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.eventsConnection = this.redis.duplicate({ connectionName: 'switchboard-email-events' });
-    this.eventsConnection.on('error', () => undefined);
-    this.events = new QueueEvents(QueueName.Inbound, { connection: this.eventsConnection, prefix: this.config.QUEUE_PREFIX });
-    this.events.on('error', (err) => this.logger.warn({ err: err.message }, 'queue events reader error'));
-    await this.events.waitUntilReady();
+    this.events = { inbound: this.openEvents(QueueName.Inbound), delivery: this.openEvents(QueueName.Delivery) };
+    await Promise.all([this.events.inbound.waitUntilReady(), this.events.delivery.waitUntilReady()]);
     this.refreshTimer = setInterval(() => void this.refresh(), this.config.EMAIL_MAILBOX_REFRESH_MS);
     this.renewTimer = setInterval(() => void this.renew(), Math.max(1_000, Math.floor(this.config.EMAIL_LEASE_TTL_MS / 3)));
     await this.refresh();
@@ -62,8 +60,17 @@ export class MailboxSupervisor implements OnApplicationBootstrap, BeforeApplicat
     clearInterval(this.renewTimer);
     await this.refreshing;
     await Promise.all([...this.readers.keys()].map((id) => this.stopReader(id)));
-    await this.events?.close().catch(() => undefined);
-    this.eventsConnection?.disconnect();
+    await Promise.all([this.events?.inbound.close().catch(() => undefined), this.events?.delivery.close().catch(() => undefined)]);
+    for (const connection of this.eventsConnections) connection.disconnect();
+  }
+
+  private openEvents(queue: QueueName): QueueEvents {
+    const connection = this.redis.duplicate({ connectionName: `switchboard-email-events-${queue}` });
+    connection.on('error', () => undefined);
+    this.eventsConnections.push(connection);
+    const events = new QueueEvents(queue, { connection, prefix: this.config.QUEUE_PREFIX });
+    events.on('error', (err) => this.logger.warn({ queue, err: err.message }, 'queue events reader error'));
+    return events;
   }
 
   /** Re-reads the mailbox list and starts or stops readers; one refresh at a time. */

@@ -7,6 +7,7 @@ import { UnrecoverableError, type Job, type Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { EMAIL_CONFIG, type EmailConfig } from '../config.js';
 import { MailboxStore } from '../mailboxes/mailbox-store.js';
+import { AutoReplyCaps } from './auto-reply-caps.js';
 import { composeReply } from './compose.js';
 import { SmtpTransports } from './transports.js';
 
@@ -23,7 +24,11 @@ export function smtpReason(err: unknown): string {
   return (e?.response ?? [e?.code, e?.message].filter(Boolean).join(' ')).slice(0, 2000) || 'sending failed';
 }
 
-/** Consumes `outbound-email`: an agent's reply goes out by SMTP from the mailbox the customer wrote to. */
+/**
+ * Consumes `outbound-email`: an agent's reply or a notification goes out by SMTP from the mailbox
+ * the customer wrote to. Automatic mail (`autoSubmitted`) is first counted against the
+ * per-recipient caps (AutoReplyCaps); over a cap it is not sent and is reported failed.
+ */
 @Processor(QueueName.OutboundEmail)
 export class OutboundEmailProcessor extends ObservedWorkerHost implements OnApplicationBootstrap {
   constructor(
@@ -32,6 +37,7 @@ export class OutboundEmailProcessor extends ObservedWorkerHost implements OnAppl
     @InjectQueue(QueueName.Delivery) private readonly delivery: Queue,
     private readonly store: MailboxStore,
     private readonly transports: SmtpTransports,
+    private readonly caps: AutoReplyCaps,
   ) {
     super();
   }
@@ -40,8 +46,18 @@ export class OutboundEmailProcessor extends ObservedWorkerHost implements OnAppl
     this.worker.concurrency = this.config.EMAIL_OUTBOUND_CONCURRENCY;
   }
 
-  async process(job: Job): Promise<{ messageId: string }> {
+  async process(job: Job): Promise<{ messageId: string } | { suppressed: string }> {
     const msg = parseJob(job, JobName.OutboundMessage);
+    // Checked on every attempt: a retry (after SMTP trouble, or after failing to report a
+    // suppression) must not send what the caps refuse; such a mail may count twice, never zero times.
+    if (msg.autoSubmitted && msg.recipient.email) {
+      const suppressed = await this.caps.take(msg.recipient.email);
+      if (suppressed) {
+        this.logger.warn({ messageId: msg.messageId, ticket: msg.ticketNumber, to: msg.recipient.email }, suppressed);
+        await this.report(msg, { status: DeliveryStatus.Failed, reason: suppressed });
+        return { suppressed };
+      }
+    }
     try {
       const mailbox = await this.store.forSending(msg.channelAccountId);
       if (!mailbox) throw Object.assign(new Error('no mailbox is configured to send from'), { permanent: true });

@@ -12,7 +12,15 @@ export function smtpOptions(access: MailboxAccess, pool: boolean) {
     secure: m.smtpSecurity === 'tls',
     requireTLS: m.smtpSecurity === 'starttls',
     ignoreTLS: m.smtpSecurity === 'none',
-    ...(m.smtpUser ? { auth: { user: m.smtpUser, pass: access.smtpSecret ?? '' } } : {}),
+    // Same login method as reading: an OAuth 2 mailbox sends with XOAUTH2 and its access token.
+    ...(m.smtpUser
+      ? {
+          auth:
+            m.imapAuth === 'xoauth2'
+              ? { type: 'OAuth2' as const, user: m.smtpUser, accessToken: access.smtpSecret ?? '' }
+              : { user: m.smtpUser, pass: access.smtpSecret ?? '' },
+        }
+      : {}),
     pool,
     maxConnections: 3,
     maxMessages: 100,

@@ -82,3 +82,35 @@ export enum ThreadedBy {
   /** The hidden ticket marker in the e-mail's body. */
   BodyMarker = 'body_marker',
 }
+
+/** The automatic messages to customers that have a template. */
+export enum NotificationKey {
+  /** The acknowledgement of a new ticket opened by the customer's e-mail. */
+  TicketCreated = 'ticket_created',
+  /** An agent moved the ticket to another status kind. */
+  StatusChanged = 'status_changed',
+}
+
+/** The channels a notification template is written for (today e-mail; SMS may follow). */
+export enum NotificationChannel {
+  Email = 'email',
+}
+
+/**
+ * What became of the acknowledgement of a ticket opened by an e-mail (`tickets.acknowledgement`);
+ * null until the acknowledgement sweep has looked at the ticket.
+ */
+export enum AcknowledgementState {
+  /** An acknowledgement was written with its outbox row. */
+  Queued = 'queued',
+  /** The template is disabled, or NOTIFICATIONS_ENABLED is false. */
+  Disabled = 'disabled',
+  /** The customer's mail (or the latest one) was automatic: never answered automatically. */
+  AutoSubmitted = 'auto_submitted',
+  /** The contact has no e-mail address, or the address is one of our own mailboxes. */
+  NoAddress = 'no_address',
+  /** Not a ticket a customer opened by mail (created by an agent, internal, no contact). */
+  NotApplicable = 'not_applicable',
+  /** The template could not be rendered (the reason is logged). */
+  RenderFailed = 'render_failed',
+}

@@ -8,6 +8,7 @@ import { ContactIdentity } from './contact-identity.entity.js';
 import { Contact } from './contact.entity.js';
 import { Mailbox } from './mailbox.entity.js';
 import { Message } from './message.entity.js';
+import { NotificationTemplate } from './notification-template.entity.js';
 import { OutboxEntry } from './outbox-entry.entity.js';
 import { Status } from './status.entity.js';
 import { TicketEvent } from './ticket-event.entity.js';
@@ -29,6 +30,7 @@ export {
   ContactIdentity,
   Mailbox,
   Message,
+  NotificationTemplate,
   OutboxEntry,
   Status,
   Ticket,
@@ -49,6 +51,7 @@ export const ENTITIES = [
   ContactIdentity,
   Mailbox,
   Message,
+  NotificationTemplate,
   OutboxEntry,
   Status,
   Ticket,

@@ -25,6 +25,8 @@ import { ChannelKind, StatusKind, TicketPriority, TicketType } from './enums.js'
 @Index('tickets_created_idx', ['createdAt'])
 @Index('tickets_updated_idx', ['updatedAt'])
 @Index('tickets_on_hold_due_idx', ['onHoldUntil'], { where: `"status_kind" = 'on_hold'` })
+/** E-mail tickets the acknowledgement sweep has not looked at yet. */
+@Index('tickets_acknowledgement_due_idx', ['createdAt'], { where: `"registration_channel" = 'email' AND "acknowledgement" IS NULL` })
 /** Trigram index for the subject search; created in the migration, not managed by the entity. */
 @Index('tickets_subject_trgm_idx', { synchronize: false })
 export class Ticket {
@@ -151,4 +153,11 @@ export class Ticket {
 
   @Column({ name: 'last_customer_message_at', type: 'timestamptz', nullable: true })
   lastCustomerMessageAt: Date | null;
+
+  /**
+   * E-mail tickets: what became of the acknowledgement to the customer (an AcknowledgementState);
+   * null until the acknowledgement sweep has looked at the ticket. Other channels leave it null.
+   */
+  @Column({ type: 'text', nullable: true })
+  acknowledgement: string | null;
 }

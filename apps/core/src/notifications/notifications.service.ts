@@ -1,0 +1,239 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { sanitizeMessageHtml } from '@switchboard/common';
+import { Channel, JobName, outboundJobId, outboundQueueFor, type OutboundMessage } from '@switchboard/contracts';
+import {
+  AcknowledgementState,
+  ActorKind,
+  ChannelKind,
+  MessageDirection,
+  NotificationChannel,
+  NotificationKey,
+  StatusKind,
+  TicketType,
+  Visibility,
+} from '@switchboard/db';
+import type { EntityManager } from 'typeorm';
+import { CORE_CONFIG, type CoreConfig } from '../config.js';
+import { recordEvents, SYSTEM, type HistoryEvent } from '../history/history.js';
+import { OutboxService } from '../outbox/outbox.service.js';
+import { chooseReplyRoute, type LastInbound } from '../tickets/reply-channel.js';
+import { renderTemplate, statusFlags, type NotificationContext, type TemplateTexts } from './templates.js';
+
+/** What became of one ticket's notification: queued as a message, or why not (an AcknowledgementState). */
+export type NotificationOutcome = { ticketId: string; state: AcknowledgementState; messageId?: string };
+
+interface StoredTemplate extends TemplateTexts {
+  enabled: boolean;
+  statusKinds: StatusKind[];
+}
+
+/** Everything a notification needs about its ticket, read for a whole batch in one statement. */
+interface TicketFacts {
+  id: string;
+  number: number;
+  subject: string;
+  type: TicketType;
+  statusKey: string;
+  statusKind: StatusKind;
+  statusName: string | null;
+  contactId: string | null;
+  contactName: string | null;
+  companyName: string | null;
+  /** The contact's e-mail addresses, oldest first, without our own mailboxes' addresses. */
+  emails: string[];
+  /** The ticket's first message: a customer's public e-mail for a ticket the customer opened by mail. */
+  firstDirection: MessageDirection | null;
+  firstChannel: ChannelKind | null;
+  /** The customer's latest public message. */
+  last: (LastInbound & { autoSubmitted: boolean }) | null;
+  inReplyTo: string | null;
+  references: string[];
+}
+
+const MAX_REFERENCES = 20;
+
+const FACTS_SQL = `
+  SELECT t.id, t.number::int AS number, t.subject, t.type, t.status_key AS "statusKey", t.status_kind AS "statusKind", s.name AS "statusName",
+         t.contact_id AS "contactId", c.name AS "contactName", co.name AS "companyName",
+         coalesce(ids.emails, '{}') AS emails,
+         first.direction AS "firstDirection", first.channel AS "firstChannel",
+         CASE WHEN last.channel IS NULL THEN NULL
+              ELSE json_build_object('channel', last.channel, 'channelAccountId', last.channel_account_id, 'contactAddress', last.contact_address,
+                                     'threadKey', last.thread_key, 'autoSubmitted', last.auto_submitted) END AS last,
+         thread.in_reply_to AS "inReplyTo", coalesce(thread.refs, '{}') AS "references"
+    FROM tickets t
+    LEFT JOIN statuses s ON s.key = t.status_key
+    LEFT JOIN contacts c ON c.id = t.contact_id
+    LEFT JOIN companies co ON co.id = coalesce(c.company_id, t.company_id)
+    LEFT JOIN LATERAL (
+      SELECT array_agg(ci.value ORDER BY ci.created_at, ci.id) AS emails FROM contact_identities ci
+       WHERE ci.contact_id = t.contact_id AND ci.kind = 'email' AND NOT EXISTS (SELECT 1 FROM mailboxes mb WHERE mb.address = ci.value)
+    ) ids ON true
+    LEFT JOIN LATERAL (
+      SELECT m.direction, m.channel FROM messages m WHERE m.ticket_id = t.id ORDER BY m.created_at, m.id LIMIT 1
+    ) first ON true
+    LEFT JOIN LATERAL (
+      SELECT m.channel, m.channel_account_id, m.contact_address, m.thread_key, m.auto_submitted FROM messages m
+       WHERE m.ticket_id = t.id AND m.direction = 'inbound' AND m.visibility = 'public' ORDER BY m.created_at DESC LIMIT 1
+    ) last ON true
+    LEFT JOIN LATERAL (
+      SELECT array_agg(x.external_id ORDER BY x.created_at) AS refs,
+             (array_agg(x.external_id ORDER BY x.created_at DESC) FILTER (WHERE x.direction = 'inbound'))[1] AS in_reply_to
+        FROM (SELECT m.external_id, m.direction, m.created_at FROM messages m
+               WHERE m.ticket_id = t.id AND m.channel = 'email' AND m.external_id IS NOT NULL
+               ORDER BY m.created_at DESC LIMIT ${MAX_REFERENCES}) x
+    ) thread ON true
+   WHERE t.id = ANY($1::uuid[])`;
+
+/**
+ * Automatic e-mails to customers from the notification templates: the acknowledgement of a new
+ * ticket and the status-change notice. Each one is an ordinary outbound message (author
+ * `system`, `autoSubmitted`) written with its outbox row in the caller's transaction, so it goes
+ * out exactly like an agent's reply and shows its delivery state on the ticket.
+ *
+ * Never sent: when NOTIFICATIONS_ENABLED is false or the template is disabled; to a contact
+ * without an e-mail address (or whose address is one of our own mailboxes); when the customer's
+ * latest message was automatic (auto-reply, bounce, list mail, a sender storm); on internal
+ * tickets. The e-mail service caps automatic mail per recipient on top of this.
+ */
+@Injectable()
+export class NotificationsService {
+  private readonly logger = new Logger(NotificationsService.name);
+
+  constructor(
+    @Inject(CORE_CONFIG) private readonly config: CoreConfig,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  /** Whether an agent's move to `kind` sends the status notification (one query; for skipping the work early). */
+  async sendsOnStatus(em: EntityManager, kind: StatusKind): Promise<boolean> {
+    if (!this.config.NOTIFICATIONS_ENABLED) return false;
+    const t = await this.template(em, NotificationKey.StatusChanged);
+    return Boolean(t?.enabled && t.statusKinds.includes(kind));
+  }
+
+  /**
+   * Writes the `key` notification for each ticket (locked by the caller) in the caller's
+   * transaction. Call `wake()` after the commit when any outcome is `queued`.
+   */
+  async queue(em: EntityManager, key: NotificationKey, ticketIds: string[]): Promise<NotificationOutcome[]> {
+    if (!ticketIds.length) return [];
+    const template = this.config.NOTIFICATIONS_ENABLED ? await this.template(em, key) : undefined;
+    if (!template?.enabled) return ticketIds.map((ticketId) => ({ ticketId, state: AcknowledgementState.Disabled }));
+
+    const facts = await em.query<TicketFacts[]>(FACTS_SQL, [ticketIds]);
+    const outcomes: NotificationOutcome[] = [];
+    const messages: Record<string, unknown>[] = [];
+    const events: HistoryEvent[] = [];
+    const payloads: OutboundMessage[] = [];
+    for (const t of facts) {
+      const decided = this.decide(key, template, t);
+      if ('state' in decided) {
+        outcomes.push({ ticketId: t.id, state: decided.state });
+        continue;
+      }
+      const { route } = decided;
+      let rendered: ReturnType<typeof renderTemplate>;
+      try {
+        rendered = renderTemplate(template, context(t, route.address));
+      } catch (err) {
+        this.logger.error({ ticket: t.number, key, err: (err as Error).message }, 'notification template failed to render; nothing sent');
+        outcomes.push({ ticketId: t.id, state: AcknowledgementState.RenderFailed });
+        continue;
+      }
+      const id = randomUUID();
+      const html = rendered.html ? sanitizeMessageHtml(rendered.html) : undefined;
+      const payload: OutboundMessage = {
+        v: 1,
+        messageId: id,
+        ticketId: t.id,
+        ticketNumber: t.number,
+        channel: Channel.Email,
+        ...(route.channelAccountId ? { channelAccountId: route.channelAccountId } : {}),
+        recipient: { email: route.address, ...(t.contactName ? { displayName: t.contactName } : {}) },
+        subject: rendered.subject,
+        text: rendered.text,
+        ...(html ? { html } : {}),
+        attachmentIds: [],
+        threading: { ...(t.inReplyTo ? { inReplyTo: t.inReplyTo } : {}), references: t.references },
+        autoSubmitted: true,
+        attempt: 1,
+        createdAt: new Date().toISOString(),
+      };
+      payloads.push(payload);
+      messages.push({
+        id,
+        ticket_id: t.id,
+        channel_account_id: route.channelAccountId ?? null,
+        contact_address: route.address,
+        subject: rendered.subject,
+        text: rendered.text,
+        html: html ?? null,
+        // The payload is kept for a retry, like an agent's reply's; `notification` says which template wrote it.
+        metadata: { outbound: payload, notification: key },
+      });
+      events.push({
+        ticketId: t.id,
+        actor: SYSTEM,
+        kind: 'message_added',
+        data: { messageId: id, direction: MessageDirection.Outbound, visibility: Visibility.Public, channel: Channel.Email, to: route.address, notification: key },
+      });
+      outcomes.push({ ticketId: t.id, state: AcknowledgementState.Queued, messageId: id });
+    }
+    for (const id of ticketIds) {
+      if (!facts.some((f) => f.id === id)) outcomes.push({ ticketId: id, state: AcknowledgementState.NotApplicable });
+    }
+    if (messages.length) {
+      await em.query(
+        `INSERT INTO messages (id, ticket_id, direction, author_kind, visibility, channel, channel_account_id, contact_address, subject, text, html,
+                               delivery_status, delivery_updated_at, auto_submitted, metadata, created_at)
+         SELECT r.id, r.ticket_id, 'outbound', '${ActorKind.System}', 'public', 'email', r.channel_account_id, r.contact_address, r.subject, r.text, r.html,
+                'queued', now(), true, r.metadata, clock_timestamp()
+           FROM jsonb_to_recordset($1::jsonb) AS r (id uuid, ticket_id uuid, channel_account_id text, contact_address text, subject text, text text, html text, metadata jsonb)`,
+        [JSON.stringify(messages)],
+      );
+      await this.outbox.add(
+        em,
+        payloads.map((p) => ({ queue: outboundQueueFor(p.channel), name: JobName.OutboundMessage, jobId: outboundJobId(p.messageId), payload: p })),
+      );
+      await recordEvents(em, events);
+    }
+    return outcomes;
+  }
+
+  /** Call after committing a transaction in which queue() queued something. */
+  wake(): void {
+    this.outbox.wake();
+  }
+
+  private decide(key: NotificationKey, template: StoredTemplate, t: TicketFacts): { state: AcknowledgementState } | { route: { address: string; channelAccountId?: string } } {
+    if (key === NotificationKey.StatusChanged && !template.statusKinds.includes(t.statusKind)) return { state: AcknowledgementState.Disabled };
+    if (key === NotificationKey.TicketCreated && (t.firstDirection !== MessageDirection.Inbound || t.firstChannel !== ChannelKind.Email)) {
+      return { state: AcknowledgementState.NotApplicable };
+    }
+    if (t.type === TicketType.Internal || !t.contactId) return { state: AcknowledgementState.NotApplicable };
+    if (t.last?.autoSubmitted) return { state: AcknowledgementState.AutoSubmitted };
+    const route = chooseReplyRoute({ email: t.emails, phone: [], telegram: [] }, t.last ?? undefined, Channel.Email);
+    if ('error' in route) return { state: AcknowledgementState.NoAddress };
+    return { route };
+  }
+
+  private async template(em: EntityManager, key: NotificationKey): Promise<StoredTemplate | undefined> {
+    const [row] = await em.query<StoredTemplate[]>(
+      `SELECT subject, body_text AS "bodyText", body_html AS "bodyHtml", enabled, status_kinds::text[] AS "statusKinds"
+         FROM notification_templates WHERE key = $1 AND channel = $2`,
+      [key, NotificationChannel.Email],
+    );
+    return row;
+  }
+}
+
+function context(t: TicketFacts, address: string): NotificationContext {
+  return {
+    ticket: { number: t.number, subject: t.subject, status: t.statusName ?? t.statusKey, statusKey: t.statusKey, statusKind: t.statusKind },
+    contact: { name: t.contactName ?? '', email: address },
+    company: { name: t.companyName ?? '' },
+    status: statusFlags(t.statusKind),
+  };
+}
