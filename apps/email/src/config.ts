@@ -20,6 +20,8 @@ export const emailEnvSchema = baseEnvSchema.extend({
   EMAIL_MAILBOX_REFRESH_MS: envInt(10_000, 100, 600_000),
   /** Messages downloaded and queued before the cursor waits for core to commit them. */
   EMAIL_BATCH_SIZE: envInt(50, 1, 1_000),
+  /** Mails of a batch parsed and stored at once while the next ones download. */
+  EMAIL_INGEST_CONCURRENCY: envInt(4, 1, 32),
   /** Largest message downloaded at all (RFC822.SIZE is checked first); larger ones become a note. */
   EMAIL_MAX_MESSAGE_BYTES: envInt(60 * 1024 * 1024, 1024 * 1024, 1024 * 1024 * 1024),
   /** Body text kept on the ticket; the raw message is always kept whole. */

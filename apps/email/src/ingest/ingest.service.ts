@@ -37,6 +37,8 @@ export type IngestOutcome =
 /** The contract's own e-mail rule: an address it would refuse must not fail the whole mail. */
 const EMAIL = z.email().max(320);
 
+const EMPTY = Buffer.alloc(0);
+
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 /**
@@ -109,6 +111,8 @@ export class IngestService {
     const attachmentIds: string[] = [];
     for (const a of parsed.attachments) {
       attachmentIds.push(await storeAttachment(this.ds, { filename: a.filename, contentType: a.contentType, content: a.content }, mailbox.maxAttachmentBytes));
+      // Stored: let it go before the raw source is stored (the driver sends each as hex text, twice its size).
+      a.content = EMPTY;
     }
     const rawAttachmentId = await storeAttachment(
       this.ds,

@@ -4,7 +4,7 @@ import { ImapFlow } from 'imapflow';
 import type { Logger } from 'pino';
 import type { EmailConfig } from '../config.js';
 import type { MailboxAccess, MailboxStore } from '../mailboxes/mailbox-store.js';
-import type { IngestService } from './ingest.service.js';
+import type { IngestOutcome, IngestService } from './ingest.service.js';
 
 /** Keyword set on mail that has been turned into a ticket message (with \Seen), when the mailbox flags rather than moves. */
 export const PROCESSED_KEYWORD = '$Switchboard';
@@ -109,7 +109,8 @@ export class MailboxReader {
       secure: m.imapTls,
       auth: m.imapAuth === 'xoauth2' ? { user: m.imapUser, accessToken: access.imapSecret } : { user: m.imapUser, pass: access.imapSecret },
       logger: false,
-      autoIdleDelay: 1_000,
+      // Back in IDLE soon after the last command, so new mail is announced quickly.
+      autoIdleDelay: 300,
       maxIdleTime: config.EMAIL_IDLE_RENEW_MS,
       connectionTimeout: 30_000,
       socketTimeout: Math.max(config.EMAIL_IDLE_RENEW_MS + 60_000, 5 * 60_000),
@@ -179,23 +180,41 @@ export class MailboxReader {
     const { ingest, logger, config, events } = this.deps;
     const m = this.mailbox;
     const pending: { uid: number; job?: Job; events?: QueueEvents; mark?: false }[] = [];
+    // IMAP commands run one after another on the connection; parsing and storing a mail overlap
+    // with downloading the next ones (EMAIL_INGEST_CONCURRENCY at a time). Outcomes are read back
+    // in UID order, so the cursor still only passes what is in.
+    const taking: { uid: number; outcome: Promise<IngestOutcome> }[] = [];
+    const inFlight = new Set<Promise<unknown>>();
+    const start = (uid: number, work: () => Promise<IngestOutcome>) => {
+      const outcome = work();
+      const tracked: Promise<unknown> = outcome.then(
+        () => inFlight.delete(tracked),
+        () => inFlight.delete(tracked),
+      );
+      inFlight.add(tracked);
+      // Read back in order below; a failure that is never reached (an earlier one ended the batch) is not unhandled.
+      outcome.catch(() => undefined);
+      taking.push({ uid, outcome });
+    };
     for (const uid of batch) {
       if (this.stopped) break;
+      while (inFlight.size >= config.EMAIL_INGEST_CONCURRENCY) await Promise.race(inFlight);
       const meta = await client.fetchOne(String(uid), { uid: true, size: true, envelope: true }, { uid: true });
       if (!meta) continue;
       if ((meta.size ?? 0) > config.EMAIL_MAX_MESSAGE_BYTES) {
         // Not downloaded at all; the ticket says what arrived and that the mail is still in the mailbox.
         const e = meta.envelope;
-        const outcome = await ingest.ingestTooLarge(m, {
-          uid,
-          size: meta.size ?? 0,
-          messageId: e?.messageId,
-          from: e?.from?.[0],
-          subject: e?.subject,
-          date: e?.date ? new Date(e.date) : undefined,
-        });
-        logger.warn({ mailbox: m.address, uid, size: meta.size }, 'mail larger than EMAIL_MAX_MESSAGE_BYTES: a note was made, the mail stays in the mailbox');
-        pending.push({ uid, job: outcome.kind === 'queued' ? outcome.job : undefined });
+        logger.warn({ mailbox: m.address, uid, size: meta.size }, 'mail larger than EMAIL_MAX_MESSAGE_BYTES: a note is made, the mail stays in the mailbox');
+        start(uid, () =>
+          ingest.ingestTooLarge(m, {
+            uid,
+            size: meta.size ?? 0,
+            messageId: e?.messageId,
+            from: e?.from?.[0],
+            subject: e?.subject,
+            date: e?.date ? new Date(e.date) : undefined,
+          }),
+        );
         continue;
       }
       const download = await client.download(String(uid), undefined, { uid: true });
@@ -203,14 +222,19 @@ export class MailboxReader {
         pending.push({ uid });
         continue;
       }
-      const raw = await readAll(download.content);
-      const outcome = await ingest.ingest(m, raw);
-      if (outcome.kind === 'ignored') logger.warn({ mailbox: m.address, uid, reason: outcome.reason }, 'mail not taken in');
-      if (outcome.kind === 'queued') pending.push({ uid, job: outcome.job, events: events.inbound });
-      else if (outcome.kind === 'bounce') pending.push({ uid, job: outcome.job, events: events.delivery });
-      else if (outcome.kind === 'skipped') pending.push({ uid, mark: false });
-      else pending.push({ uid });
+      const raw = await readAll(download.content, meta.size ?? 0);
+      start(uid, () => ingest.ingest(m, raw));
     }
+    const byUid = new Map(pending.map((p) => [p.uid, p]));
+    for (const t of taking) {
+      const outcome = await t.outcome;
+      if (outcome.kind === 'ignored') logger.warn({ mailbox: m.address, uid: t.uid, reason: outcome.reason }, 'mail not taken in');
+      if (outcome.kind === 'queued') byUid.set(t.uid, { uid: t.uid, job: outcome.job, events: events.inbound });
+      else if (outcome.kind === 'bounce') byUid.set(t.uid, { uid: t.uid, job: outcome.job, events: events.delivery });
+      else if (outcome.kind === 'skipped') byUid.set(t.uid, { uid: t.uid, mark: false });
+      else byUid.set(t.uid, { uid: t.uid });
+    }
+    pending.splice(0, pending.length, ...[...byUid.values()].sort((a, b) => a.uid - b.uid));
     const committed: { uid: number; mark: boolean }[] = [];
     for (const p of pending) {
       try {
@@ -268,8 +292,22 @@ export class MailboxReader {
   }
 }
 
-async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks);
+/**
+ * The whole source. With the size the server announced, chunks are copied into one buffer as
+ * they arrive instead of being kept and joined at the end (which holds a big mail twice).
+ */
+async function readAll(stream: NodeJS.ReadableStream, expectedSize: number): Promise<Buffer> {
+  let out = Buffer.allocUnsafe(Math.max(expectedSize, 0));
+  let length = 0;
+  for await (const piece of stream) {
+    const chunk = typeof piece === 'string' ? Buffer.from(piece) : piece;
+    if (length + chunk.length > out.length) {
+      const grown = Buffer.allocUnsafe(Math.max(out.length * 2, length + chunk.length));
+      out.copy(grown, 0, 0, length);
+      out = grown;
+    }
+    chunk.copy(out, length);
+    length += chunk.length;
+  }
+  return out.subarray(0, length);
 }

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { createHash, randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { htmlToText, sanitizeMessageHtml } from '@switchboard/common';
 import libmime from 'libmime';
 import { decode as decodeCharset } from 'libmime/lib/charset.js';
@@ -257,7 +257,9 @@ function collect(source: Buffer | Readable, opts: ParseMailOptions, problems: st
 
     if (Buffer.isBuffer(source)) {
       seeSource(source);
-      parser.end(source);
+      // Fed whole, a big message makes the decoder build its text in one go (over 100 MB of
+      // temporary strings for a 25 MB attachment); in slices it stays near the slice size.
+      Readable.from(slices(source, SLICE_BYTES), { objectMode: false }).pipe(parser);
     } else {
       source.on('data', seeSource);
       source.once('error', (err: unknown) => {
@@ -269,6 +271,12 @@ function collect(source: Buffer | Readable, opts: ParseMailOptions, problems: st
       source.pipe(parser);
     }
   });
+}
+
+const SLICE_BYTES = 64 * 1024;
+
+function* slices(buffer: Buffer, size: number): Generator<Buffer> {
+  for (let at = 0; at < buffer.length; at += size) yield buffer.subarray(at, at + size);
 }
 
 function readAttachment(att: AttachmentStream, opts: ParseMailOptions, out: Omit<Collected, 'sourceHash' | 'sourceHead'>, problems: string[]): void {
