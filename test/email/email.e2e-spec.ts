@@ -176,6 +176,24 @@ describe('e-mail channel (core + email service, Dovecot, SMTP sink)', () => {
     expect(flags['From a customer we know']).toContain('$Switchboard');
   });
 
+  it('stores a mail delivered twice into the mailbox once, files included', async () => {
+    const box = await createMailbox(admin, imap, smtp);
+    const copy = mail({ subject: 'Twice', attachments: [{ filename: 'a.txt', type: 'text/plain', content: Buffer.from('hello') }] });
+    for (let i = 0; i < 4; i++) await imap.append(box.address, 'INBOX', copy.raw);
+    email = await startEmail({ EMAIL_INGEST_CONCURRENCY: '4' });
+    await waitFor('all four copies passed', async () => {
+      const [row] = await core.ds.query(`SELECT last_uid::int AS n FROM mailboxes WHERE id = $1`, [box.id]);
+      return row.n === 4;
+    });
+    const [{ messages, files, orphans }] = await core.ds.query(
+      `SELECT (SELECT count(*) FROM messages WHERE channel_account_id = $1)::int AS messages,
+              (SELECT count(*) FROM attachments)::int AS files,
+              (SELECT count(*) FROM attachments WHERE message_id IS NULL)::int AS orphans`,
+      [box.id],
+    );
+    expect({ messages, files, orphans }).toEqual({ messages: 1, files: 2, orphans: 0 });
+  });
+
   it('takes each mail once across a restart, a second replica and a dropped connection', async () => {
     const box = await createMailbox(admin, imap, smtp);
     email = await startEmail();

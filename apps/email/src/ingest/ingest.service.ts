@@ -152,8 +152,19 @@ export class IngestService {
         ...(notes.length ? { dropped: notes.join(' ').slice(0, 10_000) } : {}),
       },
     };
-    const job = await this.inbound.add(JobName.InboundMessage, message, { jobId });
+    await this.inbound.add(JobName.InboundMessage, message, { jobId });
+    // Another copy of the same mail (a second delivery into the mailbox, a reader that lost its
+    // connection mid-batch) may have queued first: then the files stored here are nobody's.
+    const job = await this.inbound.getJob(jobId);
+    if (!job) throw new Error(`the job ${jobId} vanished right after it was queued`);
+    if ((job.data as { rawAttachmentId?: string }).rawAttachmentId !== rawAttachmentId) {
+      await this.dropAttachments([...attachmentIds, rawAttachmentId]);
+    }
     return { kind: 'queued', job, messageId: parsed.messageId };
+  }
+
+  private async dropAttachments(ids: string[]): Promise<void> {
+    await this.ds.query(`DELETE FROM attachments WHERE id = ANY($1::uuid[]) AND message_id IS NULL`, [ids]);
   }
 
   private async isOurAddress(address: string): Promise<boolean> {

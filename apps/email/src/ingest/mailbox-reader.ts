@@ -177,7 +177,7 @@ export class MailboxReader {
    * to be marked as processed.
    */
   private async takeBatch(client: ImapFlow, batch: number[]): Promise<{ uid: number; mark: boolean }[]> {
-    const { ingest, logger, config, events } = this.deps;
+    const { logger, events } = this.deps;
     const m = this.mailbox;
     const pending: { uid: number; job?: Job; events?: QueueEvents; mark?: false }[] = [];
     // IMAP commands run one after another on the connection; parsing and storing a mail overlap
@@ -196,6 +196,53 @@ export class MailboxReader {
       outcome.catch(() => undefined);
       taking.push({ uid, outcome });
     };
+    try {
+      await this.download(client, batch, start, inFlight, pending);
+    } catch (err) {
+      // The connection failed mid-batch: let the mails in hand finish before the next session
+      // reads them again, so no mail is ever taken in twice at the same time.
+      await Promise.allSettled(taking.map((t) => t.outcome));
+      throw err;
+    }
+    const byUid = new Map(pending.map((p) => [p.uid, p]));
+    for (const t of taking) {
+      const outcome = await t.outcome;
+      if (outcome.kind === 'ignored') logger.warn({ mailbox: m.address, uid: t.uid, reason: outcome.reason }, 'mail not taken in');
+      if (outcome.kind === 'queued') byUid.set(t.uid, { uid: t.uid, job: outcome.job, events: events.inbound });
+      else if (outcome.kind === 'bounce') byUid.set(t.uid, { uid: t.uid, job: outcome.job, events: events.delivery });
+      else if (outcome.kind === 'skipped') byUid.set(t.uid, { uid: t.uid, mark: false });
+      else byUid.set(t.uid, { uid: t.uid });
+    }
+    pending.splice(0, pending.length, ...[...byUid.values()].sort((a, b) => a.uid - b.uid));
+    const committed: { uid: number; mark: boolean }[] = [];
+    for (const p of pending) {
+      try {
+        await p.job?.waitUntilFinished(p.events ?? events.inbound, COMMIT_WAIT_MS);
+        committed.push({ uid: p.uid, mark: p.mark ?? true });
+      } catch (err) {
+        // A job core refused for good stays in the failed set (with the raw mail stored) for an operator; the mailbox moves on.
+        if ((await p.job?.getState()) === 'failed' && p.job?.finishedOn) {
+          logger.error({ mailbox: m.address, uid: p.uid, jobId: p.job.id, err: (err as Error).message }, 'core refused a mail; it is kept in the failed jobs');
+          committed.push({ uid: p.uid, mark: true });
+          continue;
+        }
+        logger.warn({ mailbox: m.address, uid: p.uid, err: (err as Error).message }, 'core has not committed a message yet; the cursor waits');
+        break;
+      }
+    }
+    return committed;
+  }
+
+  /** Fetches each mail of the batch and starts taking it in (at most EMAIL_INGEST_CONCURRENCY at once). */
+  private async download(
+    client: ImapFlow,
+    batch: number[],
+    start: (uid: number, work: () => Promise<IngestOutcome>) => void,
+    inFlight: Set<Promise<unknown>>,
+    pending: { uid: number }[],
+  ): Promise<void> {
+    const { ingest, logger, config } = this.deps;
+    const m = this.mailbox;
     for (const uid of batch) {
       if (this.stopped) break;
       while (inFlight.size >= config.EMAIL_INGEST_CONCURRENCY) await Promise.race(inFlight);
@@ -225,33 +272,6 @@ export class MailboxReader {
       const raw = await readAll(download.content, meta.size ?? 0);
       start(uid, () => ingest.ingest(m, raw));
     }
-    const byUid = new Map(pending.map((p) => [p.uid, p]));
-    for (const t of taking) {
-      const outcome = await t.outcome;
-      if (outcome.kind === 'ignored') logger.warn({ mailbox: m.address, uid: t.uid, reason: outcome.reason }, 'mail not taken in');
-      if (outcome.kind === 'queued') byUid.set(t.uid, { uid: t.uid, job: outcome.job, events: events.inbound });
-      else if (outcome.kind === 'bounce') byUid.set(t.uid, { uid: t.uid, job: outcome.job, events: events.delivery });
-      else if (outcome.kind === 'skipped') byUid.set(t.uid, { uid: t.uid, mark: false });
-      else byUid.set(t.uid, { uid: t.uid });
-    }
-    pending.splice(0, pending.length, ...[...byUid.values()].sort((a, b) => a.uid - b.uid));
-    const committed: { uid: number; mark: boolean }[] = [];
-    for (const p of pending) {
-      try {
-        await p.job?.waitUntilFinished(p.events ?? events.inbound, COMMIT_WAIT_MS);
-        committed.push({ uid: p.uid, mark: p.mark ?? true });
-      } catch (err) {
-        // A job core refused for good stays in the failed set (with the raw mail stored) for an operator; the mailbox moves on.
-        if ((await p.job?.getState()) === 'failed' && p.job?.finishedOn) {
-          logger.error({ mailbox: m.address, uid: p.uid, jobId: p.job.id, err: (err as Error).message }, 'core refused a mail; it is kept in the failed jobs');
-          committed.push({ uid: p.uid, mark: true });
-          continue;
-        }
-        logger.warn({ mailbox: m.address, uid: p.uid, err: (err as Error).message }, 'core has not committed a message yet; the cursor waits');
-        break;
-      }
-    }
-    return committed;
   }
 
   /**
