@@ -60,7 +60,7 @@ import {
   type QueueFigure,
 } from './support/reference.js';
 import { Cleanup, cleanupOnSignals, databaseUrl, DB_PREFIX, deleteKeys, dropDatabase, freePort, QUEUE_PREFIX_PREFIX, sleep, stopChild, withTimeout } from './support/scratch.js';
-import { checkAlive, ensureBuilt, serviceMain, waitForHealth, watchOutput, type WatchedOutput } from './support/services.js';
+import { checkAlive, ensureBuilt, observerClient, serviceMain, waitForHealth, waitForInboundWorker, watchOutput, type WatchedOutput } from './support/services.js';
 
 const MiB = 1024 * 1024;
 
@@ -447,20 +447,8 @@ async function startServices(redis: BenchRedis, imap: RunningDovecot): Promise<S
     checkAlive(core, 'core', coreOut);
     checkAlive(email, 'email', emailOut);
   };
-  await withTimeout(
-    (async () => {
-      while ((await queue.getWorkers()).length === 0) {
-        alive();
-        await sleep(100);
-      }
-    })(),
-    30_000,
-    "core's inbound worker to connect",
-  );
-  const db = new pg.Client({ connectionString: url, application_name: 'switchboard-bench-observer' });
-  db.on('error', (err) => log(`database client error: ${err.message}`));
-  await db.connect();
-  cleanup.add('close the observer database client', () => db.end().catch(() => undefined));
+  await waitForInboundWorker(queue, alive);
+  const db = await observerClient(url, cleanup, log);
   const dovecotPid = Number(readFileSync(join(imap.dir, 'run', 'master.pid'), 'utf8').trim());
   return { core, email, coreOut, emailOut, imap, dovecotPid, database, prefix, db, queue, redis, api, token: login.accessToken, smtpPort, alive };
 }

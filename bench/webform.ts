@@ -55,7 +55,7 @@ import {
   type QueueFigure,
 } from './support/reference.js';
 import { Cleanup, cleanupOnSignals, databaseUrl, DB_PREFIX, deleteKeys, dropDatabase, freePort, QUEUE_PREFIX_PREFIX, sleep, stopChild, withTimeout } from './support/scratch.js';
-import { checkAlive, ensureBuilt, serviceMain, waitForHealth, watchOutput, type WatchedOutput } from './support/services.js';
+import { checkAlive, ensureBuilt, observerClient, serviceMain, waitForHealth, waitForInboundWorker, watchOutput, type WatchedOutput } from './support/services.js';
 import { BENCH_FORM_FIELDS, benchSubmission, REPEAT_GAP } from './support/submissions.js';
 
 const { values: args } = parseArgs({
@@ -327,20 +327,8 @@ async function startServices(redis: BenchRedis): Promise<Services> {
     checkAlive(core, 'core', coreOut);
     checkAlive(webform, 'webform', webformOut);
   };
-  await withTimeout(
-    (async () => {
-      while ((await queue.getWorkers()).length === 0) {
-        alive();
-        await sleep(100);
-      }
-    })(),
-    30_000,
-    "core's inbound worker to connect",
-  );
-  const db = new pg.Client({ connectionString: url, application_name: 'switchboard-bench-observer' });
-  db.on('error', (err) => log(`database client error: ${err.message}`));
-  await db.connect();
-  cleanup.add('close the observer database client', () => db.end().catch(() => undefined));
+  await waitForInboundWorker(queue, alive);
+  const db = await observerClient(url, cleanup, log);
   return { core, webform, coreOut, webformOut, webPort, database, db, queue, forms, alive };
 }
 

@@ -7,7 +7,9 @@ import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './reference.js';
-import { exited, sleep, withTimeout } from './scratch.js';
+import type { Queue } from 'bullmq';
+import pg from 'pg';
+import { exited, sleep, withTimeout, type Cleanup } from './scratch.js';
 
 export const serviceMain = (app: string) => join(ROOT, 'dist/apps', app, 'main.js');
 const WIDGET = join(ROOT, 'dist/widget/widget.js');
@@ -113,4 +115,27 @@ export async function waitForHealth(child: ChildProcess, port: number, what: str
     timeoutMs,
     `${what} to answer GET /health`,
   );
+}
+
+/** Waits until core's inbound worker has connected to the queue, checking the children stay alive. */
+export async function waitForInboundWorker(queue: Queue, alive: () => unknown): Promise<void> {
+  await withTimeout(
+    (async () => {
+      while ((await queue.getWorkers()).length === 0) {
+        await alive();
+        await sleep(100);
+      }
+    })(),
+    30_000,
+    "core's inbound worker to connect",
+  );
+}
+
+/** A database client of the benchmark's own for watching progress, closed by `cleanup`. */
+export async function observerClient(url: string, cleanup: Cleanup, log: (line: string) => void): Promise<pg.Client> {
+  const db = new pg.Client({ connectionString: url, application_name: 'switchboard-bench-observer' });
+  db.on('error', (err) => log(`database client error: ${err.message}`));
+  await db.connect();
+  cleanup.add('close the observer database client', () => db.end().catch(() => undefined));
+  return db;
 }

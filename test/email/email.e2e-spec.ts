@@ -1,11 +1,12 @@
-import { resetState, startCore, waitFor, type RunningCore } from '../support/core.js';
+import { waitFor, type RunningCore } from '../support/core.js';
 import { startEmail, type RunningEmail } from '../support/email.js';
-import { ADMIN, ApiClient } from '../support/http.js';
-import { startDovecot, type RunningDovecot } from '../support/mail/dovecot.js';
-import { startSmtpSink, type RunningSink } from '../support/mail/smtp-sink.js';
-import { createMailbox, mail, SUPPORT } from './support.js';
+import type { ApiClient } from '../support/http.js';
+import type { RunningDovecot } from '../support/mail/dovecot.js';
+import type { RunningSink } from '../support/mail/smtp-sink.js';
+import { createMailbox, mail, startMailStack, type MailStack } from './support.js';
 
 describe('e-mail channel (core + email service, Dovecot, SMTP sink)', () => {
+  let stack: MailStack;
   let core: RunningCore;
   let email: RunningEmail;
   let imap: RunningDovecot;
@@ -13,25 +14,14 @@ describe('e-mail channel (core + email service, Dovecot, SMTP sink)', () => {
   let admin: ApiClient;
 
   beforeAll(async () => {
-    imap = await startDovecot({ users: [SUPPORT] });
-    smtp = await startSmtpSink();
-    core = await startCore();
-    admin = await new ApiClient(core.api).login(ADMIN.email, ADMIN.password);
+    stack = await startMailStack();
+    ({ core, imap, smtp, admin } = stack);
   });
-  beforeEach(async () => {
-    await resetState(core);
-    await core.ds.query('DELETE FROM mailboxes');
-    smtp.clear();
-  });
+  beforeEach(() => stack.reset());
   afterEach(async () => {
     await email?.close();
   });
-  afterAll(async () => {
-    await core?.ds.query('DELETE FROM mailboxes');
-    await core?.close();
-    await smtp?.close();
-    await imap?.stop();
-  });
+  afterAll(() => stack?.stop());
 
   const ticketOf = async (messageId: string) =>
     waitFor(`a ticket for ${messageId}`, async () => {

@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { resetNotificationTemplates, resetState, startCore, waitFor, type RunningCore } from '../support/core.js';
+import { waitFor, type RunningCore } from '../support/core.js';
 import { startEmail, type RunningEmail } from '../support/email.js';
-import { ADMIN, ApiClient } from '../support/http.js';
-import { startDovecot, type RunningDovecot } from '../support/mail/dovecot.js';
-import { startSmtpSink, type RunningSink, type SinkMessage } from '../support/mail/smtp-sink.js';
-import { createMailbox, mail, SUPPORT } from './support.js';
+import type { ApiClient } from '../support/http.js';
+import type { RunningDovecot } from '../support/mail/dovecot.js';
+import type { RunningSink, SinkMessage } from '../support/mail/smtp-sink.js';
+import { createMailbox, mail, startMailStack, type MailStack } from './support.js';
 
 /**
  * Customer notifications end to end: real Dovecot, the e-mail service, core with notifications
  * on (the other tests run with them off), and an SMTP sink standing in for the customer.
  */
 describe('customer notifications by e-mail (core + email service, Dovecot, SMTP sink)', () => {
+  let stack: MailStack;
   let core: RunningCore;
   let email: RunningEmail | undefined;
   let imap: RunningDovecot;
@@ -18,27 +19,15 @@ describe('customer notifications by e-mail (core + email service, Dovecot, SMTP 
   let admin: ApiClient;
 
   beforeAll(async () => {
-    imap = await startDovecot({ users: [SUPPORT] });
-    smtp = await startSmtpSink();
-    core = await startCore({ NOTIFICATIONS_ENABLED: 'true' });
-    admin = await new ApiClient(core.api).login(ADMIN.email, ADMIN.password);
+    stack = await startMailStack({ NOTIFICATIONS_ENABLED: 'true' });
+    ({ core, imap, smtp, admin } = stack);
   });
-  beforeEach(async () => {
-    await resetState(core);
-    await core.ds.query('DELETE FROM mailboxes');
-    smtp.clear();
-  });
+  beforeEach(() => stack.reset());
   afterEach(async () => {
     await email?.close();
     email = undefined;
   });
-  afterAll(async () => {
-    await core?.ds.query('DELETE FROM mailboxes');
-    if (core) await resetNotificationTemplates(core.ds);
-    await core?.close();
-    await smtp?.close();
-    await imap?.stop();
-  });
+  afterAll(() => stack?.stop());
 
   /** A customer address of its own per test: the caps count per recipient across the whole run. */
   const customer = (name: string) => `${name}-${randomUUID().slice(0, 8)}@example.org`;

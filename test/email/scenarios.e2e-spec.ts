@@ -7,13 +7,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { resetState, startCore, waitFor, type RunningCore } from '../support/core.js';
+import { waitFor, type RunningCore } from '../support/core.js';
 import { startEmail, type RunningEmail } from '../support/email.js';
-import { ADMIN, ApiClient } from '../support/http.js';
-import { startDovecot, type RunningDovecot } from '../support/mail/dovecot.js';
+import type { ApiClient } from '../support/http.js';
+import type { RunningDovecot } from '../support/mail/dovecot.js';
 import { startSmtpSink, type RunningSink } from '../support/mail/smtp-sink.js';
 import { deleteKeys } from '../support/redis-keys.js';
-import { createMailbox, mail, SUPPORT } from './support.js';
+import { createMailbox, mail, startMailStack, SUPPORT, type MailStack } from './support.js';
 
 interface TicketMessage {
   id: string;
@@ -103,6 +103,7 @@ function bounceOf(o: DsnSpec): { raw: string; messageId: string } {
 }
 
 describe('e-mail channel scenarios (core + email service, Dovecot, SMTP sink)', () => {
+  let stack: MailStack;
   let core: RunningCore;
   let email: RunningEmail | undefined;
   let imap: RunningDovecot;
@@ -110,27 +111,16 @@ describe('e-mail channel scenarios (core + email service, Dovecot, SMTP sink)', 
   let admin: ApiClient;
 
   beforeAll(async () => {
-    imap = await startDovecot({ users: [SUPPORT] });
-    smtp = await startSmtpSink();
     // Acknowledgements and other automatic mails stay off: these tests count the mails and SMTP commands they cause.
-    core = await startCore({ NOTIFICATIONS_ENABLED: 'false' });
-    admin = await new ApiClient(core.api).login(ADMIN.email, ADMIN.password);
+    stack = await startMailStack({ NOTIFICATIONS_ENABLED: 'false' });
+    ({ core, imap, smtp, admin } = stack);
   });
-  beforeEach(async () => {
-    await resetState(core);
-    await core.ds.query('DELETE FROM mailboxes');
-    smtp.clear();
-  });
+  beforeEach(() => stack.reset());
   afterEach(async () => {
     await email?.close();
     email = undefined;
   });
-  afterAll(async () => {
-    await core?.ds.query('DELETE FROM mailboxes');
-    await core?.close();
-    await smtp?.close();
-    await imap?.stop();
-  });
+  afterAll(() => stack?.stop());
 
   const query = <T = any>(sql: string, params: unknown[] = []) => core.ds.query<T[]>(sql, params);
   const count = async (sql: string, params: unknown[] = []) => Number((await query<{ n: string }>(sql, params))[0].n);

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { RunningDovecot } from '../support/mail/dovecot.js';
-import type { RunningSink } from '../support/mail/smtp-sink.js';
-import type { ApiClient } from '../support/http.js';
+import { resetNotificationTemplates, resetState, startCore, type RunningCore } from '../support/core.js';
+import { ADMIN, ApiClient } from '../support/http.js';
+import { startDovecot, type RunningDovecot } from '../support/mail/dovecot.js';
+import { startSmtpSink, type RunningSink } from '../support/mail/smtp-sink.js';
 
 export const SUPPORT = { user: 'support@example.test', pass: 'support-password' };
 
@@ -87,4 +88,40 @@ export function mail(spec: MailSpec = {}): { raw: string; messageId: string } {
     '',
   ];
   return { raw: [...head, `Content-Type: multipart/mixed; boundary="${boundary}"`, '', ...parts].join('\r\n'), messageId };
+}
+
+/** Everything an e-mail test runs against: Dovecot, an SMTP sink, core, and an admin client. */
+export interface MailStack {
+  core: RunningCore;
+  imap: RunningDovecot;
+  smtp: RunningSink;
+  admin: ApiClient;
+  /** Before each test: empty business tables, no mailboxes, no recorded mail. */
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startMailStack(coreOverrides: Record<string, string> = {}): Promise<MailStack> {
+  const imap = await startDovecot({ users: [SUPPORT] });
+  const smtp = await startSmtpSink();
+  const core = await startCore(coreOverrides);
+  const admin = await new ApiClient(core.api).login(ADMIN.email, ADMIN.password);
+  return {
+    core,
+    imap,
+    smtp,
+    admin,
+    reset: async () => {
+      await resetState(core);
+      await core.ds.query('DELETE FROM mailboxes');
+      smtp.clear();
+    },
+    stop: async () => {
+      await core.ds.query('DELETE FROM mailboxes');
+      if (coreOverrides.NOTIFICATIONS_ENABLED === 'true') await resetNotificationTemplates(core.ds);
+      await core.close();
+      await smtp.close();
+      await imap.stop();
+    },
+  };
 }
