@@ -1,9 +1,13 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { get } from 'node:http';
 import { QueueName } from '@switchboard/contracts';
 import { storeAttachment } from '@switchboard/db';
 import type { Queue } from 'bullmq';
 import { resetState, startCore, type RunningCore } from '../support/core.js';
 import { ADMIN, ApiClient } from '../support/http.js';
 import { emailMessage, enqueueInbound, queue, settled } from '../support/queues.js';
+
+const MiB = 1024 * 1024;
 
 describe('attachments (real HTTP, Postgres, Redis)', () => {
   let core: RunningCore;
@@ -45,6 +49,60 @@ describe('attachments (real HTTP, Postgres, Redis)', () => {
     expect(res.headers.get('content-disposition')).toBe(`inline; filename="screen shot _.png"; filename*=UTF-8''screen%20shot%20%C3%BC.png`);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(Buffer.from(await res.arrayBuffer())).toEqual(png);
+  });
+
+  it('streams a file of several chunks back whole, with its headers', async () => {
+    const content = randomBytes(3.5 * MiB);
+    const id = await storeAttachment(core.ds, { filename: 'trace 1.pcap', contentType: 'application/vnd.tcpdump.pcap', content }, 8 * MiB);
+    expect((await core.ds.query(`SELECT count(*)::int AS n FROM attachment_blobs WHERE attachment_id = $1`, [id]))[0].n).toBe(4);
+    const res = await fetch(`${core.api}/attachments/${id}`, { headers: authHeader() });
+    expect(res.status).toBe(200);
+    const headers = ['content-type', 'content-length', 'content-disposition', 'content-security-policy', 'cache-control', 'etag'];
+    expect(Object.fromEntries(headers.map((h) => [h, res.headers.get(h)]))).toEqual({
+      'content-type': 'application/vnd.tcpdump.pcap',
+      'content-length': String(content.length),
+      'content-disposition': `attachment; filename="trace 1.pcap"; filename*=UTF-8''trace%201.pcap`,
+      'content-security-policy': "default-src 'none'; sandbox",
+      'cache-control': 'private, max-age=3600',
+      etag: `"${createHash('sha256').update(content).digest('hex')}"`,
+    });
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(Buffer.from(await res.arrayBuffer()).equals(content)).toBe(true);
+
+    const head = await fetch(`${core.api}/attachments/${id}`, { method: 'HEAD', headers: authHeader() });
+    expect([head.status, head.headers.get('content-length'), await head.text()]).toEqual([200, String(content.length), '']);
+  });
+
+  it('stops reading chunks when the client goes away', async () => {
+    const chunks = 16;
+    const content = randomBytes(chunks * MiB);
+    const id = await storeAttachment(core.ds, { filename: 'big.bin', contentType: 'application/octet-stream', content }, chunks * MiB);
+    // Counts the chunk reads after the first (which comes with the metadata).
+    let reads = 0;
+    const query = core.ds.query.bind(core.ds);
+    core.ds.query = ((sql: string, params?: unknown[]) => {
+      if (sql.includes('FROM attachment_blobs WHERE attachment_id = $1 AND seq > $2')) reads++;
+      return query(sql, params);
+    }) as typeof core.ds.query;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const req = get(`${core.api}/attachments/${id}`, { headers: authHeader() }, (res) => {
+          expect(res.statusCode).toBe(200);
+          res.once('data', () => {
+            req.destroy();
+            resolve();
+          });
+        });
+        req.on('error', (err) => (req.destroyed ? undefined : reject(err)));
+      });
+      await new Promise((r) => setTimeout(r, 500));
+      expect(reads).toBeLessThan(chunks - 1);
+    } finally {
+      core.ds.query = query;
+    }
+    // And the next download is whole.
+    const again = await fetch(`${core.api}/attachments/${id}`, { headers: authHeader() });
+    expect(Buffer.from(await again.arrayBuffer()).equals(content)).toBe(true);
   });
 
   it('never serves active content inline', async () => {

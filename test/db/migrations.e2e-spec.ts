@@ -54,6 +54,15 @@ describe('migrations (real Postgres)', () => {
 
   it('reverts cleanly, one migration at a time, and applies again', async () => {
     const exists = async (table: string) => (await ds.query(`SELECT to_regclass($1) IS NOT NULL AS e`, [table]))[0].e as boolean;
+    /** Reverts the migrations after `name`, newest first. */
+    const undoAfter = async (name: string) => {
+      for (;;) {
+        const [last] = await ds.query<{ name: string }[]>(`SELECT name FROM migrations ORDER BY id DESC LIMIT 1`);
+        if (!last) throw new Error(`${name} is not applied`);
+        if (last.name === name) return;
+        await ds.undoLastMigration();
+      }
+    };
     const enumValues = async () =>
       (await ds.query<{ v: string }[]>(`SELECT unnest(enum_range(NULL::threaded_by))::text AS v`)).map((r) => r.v);
     expect(await enumValues()).toEqual(['new', 'ticket_id', 'ticket_number', 'message_id', 'thread_key', 'in_reply_to', 'references', 'signed_id', 'subject_marker', 'body_marker']);
@@ -64,7 +73,39 @@ describe('migrations (real Postgres)', () => {
     for (const by of ['in_reply_to', 'references', 'signed_id', 'subject_marker', 'body_marker', 'thread_key']) await insertMessage(by);
     await ds.query(`INSERT INTO ticket_participants (ticket_id, kind, value) VALUES ($1, 'email', 'cc@example.com')`, [t.id]);
 
+    // Chunked attachment content is joined again in seq order on the way down; on the way up a whole file becomes chunk 0.
+    const blobs = () => ds.query<{ filename: string; content: Buffer }[]>(`SELECT a.filename, b.content FROM attachment_blobs b JOIN attachments a ON a.id = b.attachment_id ORDER BY a.filename`);
+    const blobColumns = async () =>
+      (await ds.query<{ c: string }[]>(`SELECT column_name AS c FROM information_schema.columns WHERE table_name = 'attachment_blobs' ORDER BY ordinal_position`)).map((r) => r.c);
+    const file = async (filename: string, chunks: string[]) => {
+      const [a] = await ds.query(`INSERT INTO attachments (filename, content_type, size, sha256) VALUES ($1, 'application/octet-stream', $2, '') RETURNING id`, [
+        filename,
+        chunks.join('').length / 2,
+      ]);
+      // Inserted out of order: the order is seq's, not the rows'.
+      for (const seq of chunks.map((_, i) => i).reverse()) {
+        await ds.query(`INSERT INTO attachment_blobs (attachment_id, seq, content) VALUES ($1, $2, $3)`, [a.id, seq, Buffer.from(chunks[seq], 'hex')]);
+      }
+    };
+    await file('a-chunked.bin', ['0102', '03', '', '040506']);
+    await file('b-one.bin', ['ff']);
+    await file('c-empty.bin', ['']);
+    await undoAfter('ChunkAttachmentBlobs1795850544646');
+    await ds.undoLastMigration();
+    expect(await blobColumns()).toEqual(['attachment_id', 'content']);
+    const whole = [
+      { filename: 'a-chunked.bin', content: Buffer.from('010203040506', 'hex') },
+      { filename: 'b-one.bin', content: Buffer.from('ff', 'hex') },
+      { filename: 'c-empty.bin', content: Buffer.alloc(0) },
+    ];
+    expect(await blobs()).toEqual(whole);
+    await ds.runMigrations();
+    expect(await blobColumns()).toEqual(['attachment_id', 'content', 'seq']);
+    expect(await ds.query(`SELECT DISTINCT seq FROM attachment_blobs`)).toEqual([{ seq: 0 }]);
+    expect(await blobs()).toEqual(whole);
+
     // Tickets that exist when notifications arrive are never acknowledged; new ones wait for the sweep.
+    await undoAfter('AddNotifications1795844946051');
     await ds.undoLastMigration();
     expect(await exists('notification_templates')).toBe(false);
     await ds.runMigrations();
@@ -72,6 +113,7 @@ describe('migrations (real Postgres)', () => {
     expect(upgraded).toBe('not_applicable');
     const [fresh] = await ds.query(`INSERT INTO tickets (subject, status_key, status_kind, registration_channel) VALUES ('y', 'open', 'open', 'email') RETURNING acknowledgement`);
     expect(fresh.acknowledgement).toBeNull();
+    await undoAfter('AddNotifications1795844946051');
     await ds.undoLastMigration();
     expect(await exists('notification_templates')).toBe(false);
 

@@ -469,4 +469,42 @@ describe('e-mail channel scenarios (core + email service, Dovecot, SMTP sink)', 
     expect(sent.ourId).not.toBe(second.ourId);
     expect(await count(`SELECT count(*) AS n FROM tickets`)).toBe(1);
   });
+
+  it('threads a reply to the Message-ID a relay gave our reply (named in its 250 answer) by in_reply_to', async () => {
+    const box = await createMailbox(admin, imap, smtp);
+    email = await startEmail();
+    const first = mail({ subject: 'Broken charger' });
+    await imap.append(box.address, 'INBOX', first.raw);
+    const t = await ticketOf(first.messageId);
+
+    // Amazon SES answers "250 Ok <token>" and sends the mail as <token@eu-west-1.amazonses.com>.
+    const token = `0102018c${randomUUID().replace(/-/g, '').slice(0, 8)}-${randomUUID()}-000000`;
+    smtp.acceptWith(() => `Ok ${token}`);
+    const sesSent = await replyAndSend(t.id, 'Please send us a photo of the label.');
+    // Microsoft 365 names the whole new id in its answer.
+    const m365Id = `<${randomUUID().replace(/-/g, '')}@AM0PR01MB1234.eurprd01.prod.outlook.com>`;
+    smtp.acceptWith(() => `2.0.0 OK ${m365Id} [Hostname=AM0PR01MB1234]`);
+    const m365Sent = await replyAndSend(t.id, 'Did the photo go through?');
+    smtp.acceptWith(undefined);
+    const aliases = await query<{ alias: string; message_id: string }>(`SELECT alias, message_id FROM message_aliases ORDER BY created_at`);
+    expect(aliases).toEqual([
+      { alias: token, message_id: sesSent.id },
+      { alias: m365Id, message_id: m365Sent.id },
+    ]);
+
+    // Neither reply carries our id, a marker in the subject or the body: only the relay's ids.
+    const sesId = `<${token}@eu-west-1.amazonses.com>`;
+    const viaSes = mail({ subject: 'Re: Broken charger', inReplyTo: sesId, references: [first.messageId.replace('@', '.x@'), sesId], body: 'Photo attached.' });
+    await imap.append(box.address, 'INBOX', viaSes.raw);
+    const afterSes = await ticketOf(viaSes.messageId);
+    expect(afterSes.id).toBe(t.id);
+    expect(afterSes.messages.find((m: TicketMessage) => m.text.includes('Photo attached.'))).toMatchObject({ threadedBy: 'in_reply_to', threadedByValue: sesId, visibility: 'public' });
+
+    const viaM365 = mail({ subject: 'AW: Broken charger', inReplyTo: m365Id, references: [m365Id], body: 'Yes, twice.' });
+    await imap.append(box.address, 'INBOX', viaM365.raw);
+    const afterM365 = await ticketOf(viaM365.messageId);
+    expect(afterM365.id).toBe(t.id);
+    expect(afterM365.messages.find((m: TicketMessage) => m.text.includes('Yes, twice.'))).toMatchObject({ threadedBy: 'in_reply_to', threadedByValue: m365Id });
+    expect(await count(`SELECT count(*) AS n FROM tickets`)).toBe(1);
+  });
 });

@@ -142,6 +142,12 @@ export const deliveryReportSchema = z
     status: z.enum([DeliveryStatus.Sent, DeliveryStatus.Delivered, DeliveryStatus.Failed]),
     /** The provider's id for the sent message (Message-ID, Telegram message id, SMS id). */
     externalId: shortText(998).optional(),
+    /**
+     * Other ids the provider gave the sent message (an SMTP relay that rewrites Message-IDs names
+     * the new one in its reply). A full id (`<x@y>`) or a bare token, which then stands for any id
+     * with that local part. Replies that reference one thread to this message.
+     */
+    aliases: z.array(shortText(998)).max(10).optional(),
     reason: z.string().max(2000).optional(),
     /** The OutboundMessage attempt this report is about; reports on an earlier attempt are stale. */
     attempt: z.number().int().min(1).max(1000).default(1),

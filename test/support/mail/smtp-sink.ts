@@ -8,6 +8,7 @@
  *   expect(mail.parsed.subject).toBe('Re: Printer on fire');
  *   sink.failNext(1, 451, 'try again later');   // next RCPT TO gets 451
  *   sink.dropNextConnection();                  // next message: connection cut instead of "250 OK"
+ *   sink.acceptWith((m) => 'Ok 0100018c…-000000'); // the text of the 250 reply to DATA, per message
  *   await sink.close();
  *
  * Plain SMTP only: STARTTLS is off (smtp-server's built-in certificate has expired), so clients
@@ -68,6 +69,11 @@ export interface RunningSink {
    * 'data' drop fails sendMail every time.
    */
   dropNextConnection(stage?: 'connect' | SmtpStage, count?: number): void;
+  /**
+   * The text after "250 " in the reply to each accepted message (default `Queued as <n>`), as a
+   * relay that rewrites Message-IDs answers with its own id; undefined restores the default.
+   */
+  acceptWith(reply: ((m: SinkMessage) => string) | undefined): void;
   /** Number of connections opened so far. */
   readonly connections: number;
   /** Stops listening and cuts any open (e.g. pooled) connections. Safe to call more than once. */
@@ -87,6 +93,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Runn
   const faults: Array<{ stage: SmtpStage; code: number; message: string }> = [];
   const drops: Array<'connect' | SmtpStage> = [];
   let connections = 0;
+  let acceptReply: ((m: SinkMessage) => string) | undefined;
 
   /** Removes and returns the first pending fault/drop for this stage. */
   const take = <T>(list: T[], match: (item: T) => boolean): T | undefined => {
@@ -159,7 +166,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Runn
               receivedAt: new Date(),
             };
             messages.push(message);
-            callback(null, `Queued as ${messages.length}`);
+            callback(null, acceptReply ? acceptReply(message) : `Queued as ${messages.length}`);
             events.emit('message', message);
           },
           (err: Error) => callback(smtpError(554, `unparseable message: ${err.message}`)),
@@ -183,6 +190,9 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Runn
     messages,
     get connections() {
       return connections;
+    },
+    acceptWith(reply) {
+      acceptReply = reply;
     },
     transportOptions: () => ({ host: HOST, port, secure: false, ignoreTLS: true, ...(options.auth ? { auth: { ...options.auth } } : {}) }),
 

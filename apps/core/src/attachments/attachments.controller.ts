@@ -1,8 +1,10 @@
-import { Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Controller, Get, Headers, HttpCode, Inject, Logger, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DomainException, ErrorCode, notFound, ZodPipe } from '@switchboard/common';
-import { AttachmentTooLarge, storeAttachment } from '@switchboard/db';
+import { AttachmentTooLarge, openAttachment, storeAttachment } from '@switchboard/db';
 import type { Request, Response } from 'express';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
@@ -18,6 +20,8 @@ const uploadQuery = z.object({ filename: z.string().trim().min(1).max(255) }).st
 @ApiBearerAuth()
 @Controller('attachments')
 export class AttachmentsController {
+  private readonly logger = new Logger(AttachmentsController.name);
+
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     @Inject(CORE_CONFIG) private readonly config: CoreConfig,
@@ -25,22 +29,34 @@ export class AttachmentsController {
 
   @Get(':id')
   @ApiOperation({ summary: 'Download an attachment (with its content type and file name)' })
-  async download(@Param('id', UuidPipe) id: string, @Res() res: Response): Promise<void> {
-    const [a] = await this.ds.query<{ filename: string; content_type: string; size: number; sha256: string; content: Buffer }[]>(
-      `SELECT a.filename, a.content_type, a.size, a.sha256, b.content FROM attachments a JOIN attachment_blobs b ON b.attachment_id = a.id WHERE a.id = $1`,
-      [id],
-    );
+  async download(@Param('id', UuidPipe) id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const a = await openAttachment(this.ds, id);
     if (!a) throw notFound('attachment', id);
-    const active = ACTIVE_TYPES.test(a.content_type);
-    const inline = !active && /^(image|audio|video)\/|^application\/pdf$|^text\/plain/i.test(a.content_type);
-    res.setHeader('Content-Type', active ? 'application/octet-stream' : a.content_type);
-    res.setHeader('Content-Length', String(a.content.length));
+    const active = ACTIVE_TYPES.test(a.contentType);
+    const inline = !active && /^(image|audio|video)\/|^application\/pdf$|^text\/plain/i.test(a.contentType);
+    res.setHeader('Content-Type', active ? 'application/octet-stream' : a.contentType);
+    res.setHeader('Content-Length', String(a.size));
     res.setHeader('Content-Disposition', `${inline ? 'inline' : 'attachment'}; filename="${asciiFallback(a.filename)}"; filename*=UTF-8''${encodeURIComponent(a.filename)}`);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
     res.setHeader('Cache-Control', 'private, max-age=3600');
     res.setHeader('ETag', `"${a.sha256}"`);
-    res.end(a.content);
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    // Chunk by chunk as the client takes them (a chunk or two in memory); a client that goes
+    // away stops the reading. Past the headers an error can only cut the response short.
+    try {
+      await pipeline(Readable.from(a.chunks(), { objectMode: false, highWaterMark: 1 }), res);
+    } catch (err) {
+      // The response closed before the end: the client went away (or timed out).
+      if ((err as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE') {
+        this.logger.debug({ attachment: id }, 'attachment download abandoned by the client');
+        return;
+      }
+      this.logger.error({ attachment: id, err: (err as Error).message }, 'attachment download cut short');
+    }
   }
 
   @Post()

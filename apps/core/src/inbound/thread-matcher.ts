@@ -44,7 +44,8 @@ const ticket = ({ matched: _, ...t }: ThreadProbeRow): MatchedTicket => t;
 
 /**
  * The lookups for the hints a message carries, from most to least specific: an explicit ticket
- * id, the Message-IDs the message answers (In-Reply-To/References), the ticket number inside one
+ * id, the Message-IDs the message answers (In-Reply-To/References; ours, or aliases a provider
+ * gave our sent messages), the ticket number inside one
  * of our own signed Message-IDs, the ticket number (e.g. a subject marker), then the channel's
  * conversation key. The first hint that names an existing ticket wins. The message lookups pick
  * their one message before joining tickets, so the plan stays a few index lookups even when the
@@ -69,10 +70,18 @@ export function threadProbes(msg: InboundMessage): ThreadProbe[] {
       h.inReplyTo === undefined ? ThreadedBy.MessageId : matched === h.inReplyTo ? ThreadedBy.InReplyTo : ThreadedBy.References;
     probes.push({
       name: 'message-id',
-      sql: (p) => `SELECT ${TICKET_COLUMNS}, m.external_id AS matched
-         FROM (SELECT ticket_id, external_id FROM messages
-                WHERE external_id = ANY($${p}::text[])
-                ORDER BY array_position($${p}::text[], external_id), created_at DESC LIMIT 1) AS m
+      // A referenced id is ours, or an alias a provider gave one of our sent messages: the whole
+      // id, or (for providers that report a bare token) its local part.
+      sql: (p) => `SELECT ${TICKET_COLUMNS}, m.matched
+         FROM (SELECT x.ticket_id, x.matched FROM (
+                 SELECT ticket_id, external_id AS matched, created_at FROM messages
+                  WHERE external_id = ANY($${p}::text[])
+                 UNION ALL
+                 SELECT msg.ticket_id, r.id, msg.created_at
+                   FROM unnest($${p}::text[]) AS r(id)
+                   JOIN message_aliases a ON a.alias = r.id OR a.alias = split_part(btrim(r.id, '<>'), '@', 1)
+                   JOIN messages msg ON msg.id = a.message_id) AS x
+                ORDER BY array_position($${p}::text[], x.matched), x.created_at DESC LIMIT 1) AS m
          JOIN tickets t ON t.id = m.ticket_id
           FOR UPDATE OF t`,
       params: [h.messageIds],

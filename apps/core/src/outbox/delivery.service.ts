@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DeliveryStatus, type DeliveryReport } from '@switchboard/contracts';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { queryRows } from '../database/sql.js';
 import { recordEvents, SYSTEM } from '../history/history.js';
 
@@ -42,17 +42,30 @@ export class DeliveryService {
       );
       const row = updated[0];
       if (!row) {
-        const exists = await em.query<unknown[]>(`SELECT 1 FROM messages WHERE id = $1`, [report.messageId]);
+        const exists = await em.query<unknown[]>(`SELECT 1 FROM messages WHERE id = $1 AND direction = 'outbound'`, [report.messageId]);
         if (exists.length === 0) {
           this.logger.warn({ messageId: report.messageId, status: report.status }, 'delivery report for a message that does not exist');
           return 'unknown_message';
         }
+        // A late report's aliases still name the sent message: replies may reference them.
+        await this.storeAliases(em, report);
         return 'stale';
       }
+      await this.storeAliases(em, report);
       if (report.status === DeliveryStatus.Failed) {
         await recordEvents(em, [{ ticketId: row.ticket_id, actor: SYSTEM, kind: 'delivery_failed', data: { messageId: row.id, reason: report.reason } }]);
       }
       return 'applied';
     });
+  }
+
+  private async storeAliases(em: EntityManager, report: DeliveryReport): Promise<void> {
+    const aliases = [...new Set(report.aliases ?? [])];
+    if (aliases.length === 0) return;
+    await em.query(
+      `INSERT INTO message_aliases (alias, message_id) SELECT a, $1 FROM unnest($2::text[]) AS a ON CONFLICT DO NOTHING`,
+      [report.messageId, aliases],
+    );
+    this.logger.log({ messageId: report.messageId, aliases }, 'provider ids stored as aliases of the sent message');
   }
 }

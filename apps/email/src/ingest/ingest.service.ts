@@ -111,7 +111,7 @@ export class IngestService {
     const attachmentIds: string[] = [];
     for (const a of parsed.attachments) {
       attachmentIds.push(await storeAttachment(this.ds, { filename: a.filename, contentType: a.contentType, content: a.content }, mailbox.maxAttachmentBytes));
-      // Stored: let it go before the raw source is stored (the driver sends each as hex text, twice its size).
+      // Stored: let it go before the raw source is stored (the driver copies each into the message it sends).
       a.content = EMPTY;
     }
     const rawAttachmentId = await storeAttachment(

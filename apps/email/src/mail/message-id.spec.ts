@@ -1,5 +1,5 @@
 import { threadHintsSchema } from '@switchboard/contracts';
-import { signMessageId, threadHintsFor, verifyMessageId, type ThreadSource } from './message-id.js';
+import { providerMessageIds, signMessageId, threadHintsFor, verifyMessageId, type ThreadSource } from './message-id.js';
 
 const secret = 'test-secret-0123456789';
 const sign = (ticketNumber: number, messageKey: string | number = 'a1', domain = 'support.example.com') =>
@@ -102,5 +102,34 @@ describe('threadHintsFor', () => {
 
   it('gives empty hints for a mail that answers nothing', () => {
     expect(threadHintsFor(base, secret, '[#{number}]')).toEqual({ messageIds: [] });
+  });
+});
+
+describe('providerMessageIds', () => {
+  const ours = '<t7.m3.0123456789abcdef@support.example.com>';
+
+  it('takes the id Amazon SES gives the mail (its reply names the local part)', () => {
+    expect(providerMessageIds('250 Ok 0100018c5f8a7b2e-1a2b3c4d-5e6f-4a1b-9c8d-7e6f5a4b3c2d-000000', ours)).toEqual([
+      '0100018c5f8a7b2e-1a2b3c4d-5e6f-4a1b-9c8d-7e6f5a4b3c2d-000000',
+    ]);
+  });
+
+  it('takes a full Message-ID named in the reply (Microsoft 365 style), but not our own', () => {
+    expect(providerMessageIds('250 2.0.0 OK <AM0PR01MB1234.eurprd01.prod.outlook.com@outlook.com> [Hostname=AM0PR01MB1234]', ours)).toEqual([
+      '<AM0PR01MB1234.eurprd01.prod.outlook.com@outlook.com>',
+    ]);
+    expect(providerMessageIds(`250 2.0.0 OK ${ours}`, ours)).toEqual([]);
+  });
+
+  it('ignores short queue ids and replies without an id', () => {
+    expect(providerMessageIds('250 2.0.0 Ok: queued as 4Fx1yZ2abc', ours)).toEqual([]);
+    expect(providerMessageIds('250 2.0.0 OK  1700000000 a1-20020a05600c - gsmtp', ours)).toEqual([]);
+    expect(providerMessageIds('250 Great success', ours)).toEqual([]);
+    expect(providerMessageIds(undefined, ours)).toEqual([]);
+  });
+
+  it('takes a long relay id after "queued as" or "id="', () => {
+    expect(providerMessageIds('250 Ok: queued as 20261128071633.ABCDEF1234567890', ours)).toEqual(['20261128071633.ABCDEF1234567890']);
+    expect(providerMessageIds('250 2.0.0 Ok id=1q2w3e4r5t6y7u8i9o0p1a2s3d', ours)).toEqual(['1q2w3e4r5t6y7u8i9o0p1a2s3d']);
   });
 });

@@ -118,3 +118,38 @@ export function threadHintsFor(parsed: ThreadSource, secret: MessageIdSecret, ma
   }
   return hints;
 }
+
+const RESPONSE_ID_RE = /<([^<>\s@]{1,500}@[^<>\s@]{1,500})>/g;
+/** A provider's bare id: long enough not to be a short queue id, which nobody references. */
+const PROVIDER_TOKEN_RE = /^[A-Za-z0-9][A-Za-z0-9._+-]{18,250}$/;
+/** Words after which relays put their id: `250 Ok <id>`, `queued as <id>`, `id=<id>`. */
+const ID_LEAD_WORDS = new Set(['ok', 'as', 'id', 'message-id']);
+
+/**
+ * The ids an SMTP relay says it gave a mail, from its reply to DATA, other than our own
+ * Message-ID: some relays replace the Message-ID header (Amazon SES: `250 Ok 0100018c…-000000`,
+ * the new header being `<0100018c…-000000@…amazonses.com>`; Microsoft 365 names a full
+ * `<id@host>`). A full id is returned with its angle brackets; a bare token stands for the local
+ * part of the id the recipient will see. Short tokens (a relay's own queue id) are not returned:
+ * replies never reference them.
+ */
+export function providerMessageIds(response: string | undefined, ours: string): string[] {
+  if (!response) return [];
+  const text = response.slice(0, 2000);
+  const own = ours.trim().toLowerCase();
+  const ownLocal = own.replace(/^</, '').split('@')[0];
+  const found = new Set<string>();
+  for (const m of text.matchAll(RESPONSE_ID_RE)) {
+    const id = `<${m[1]}>`;
+    if (id.toLowerCase() !== own) found.add(id);
+  }
+  const words = text.split(/\s+/);
+  words.forEach((word, i) => {
+    const [lead, inline] = word.split('=', 2);
+    const candidate = inline ?? (ID_LEAD_WORDS.has(lead.replace(/:$/, '').toLowerCase()) ? words[i + 1] : undefined);
+    if (inline !== undefined && lead.toLowerCase() !== 'id') return;
+    const token = candidate?.replace(/[.,;]+$/, '');
+    if (token && PROVIDER_TOKEN_RE.test(token) && token.toLowerCase() !== ownLocal) found.add(token);
+  });
+  return [...found].slice(0, 10);
+}

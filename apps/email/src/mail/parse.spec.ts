@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import { BLOCKED_IMAGE_PLACEHOLDER, htmlBodyToText, parseMail, safeMessageHtml } from './parse.js';
 
@@ -115,6 +116,33 @@ describe('parseMail', () => {
       { filename: 'attachment-3.png', contentType: 'image/png', size: 3, bytes: 3, contentId: 'logo@x', inline: false },
     ]);
     expect(p.droppedAttachments).toEqual([{ filename: 'big.mp4', contentType: 'video/mp4', size: big.length, reason: 'too-large' }]);
+  });
+
+  it('keeps large attachments byte for byte, from a Buffer or a stream, up to exactly the limit', async () => {
+    const one = randomBytes(3 * 1024 * 1024 + 17);
+    const two = randomBytes(1024 * 1024 + 1);
+    const part = (name: string, b: Buffer) => [
+      '--b',
+      `Content-Type: application/octet-stream`,
+      `Content-Disposition: attachment; filename="${name}"`,
+      'Content-Transfer-Encoding: base64',
+      '',
+      b.toString('base64').replace(/.{76}/g, '$&\r\n'),
+    ];
+    const raw = mail('From: a@example.org', 'Message-ID: <large@example.org>', 'Content-Type: multipart/mixed; boundary=b', '', ...part('one.bin', one), ...part('two.bin', two), '--b--', '');
+    const limit = { maxAttachmentBytes: one.length, maxTextChars: 10_000 };
+    for (const source of [raw, Readable.from([raw.subarray(0, 1000), raw.subarray(1000)])]) {
+      const p = await parseMail(source, limit);
+      expect(p.attachments.map((a) => [a.filename, a.size, a.content.length])).toEqual([
+        ['one.bin', one.length, one.length],
+        ['two.bin', two.length, two.length],
+      ]);
+      expect(p.attachments[0].content.equals(one)).toBe(true);
+      expect(p.attachments[1].content.equals(two)).toBe(true);
+    }
+    const over = await parseMail(raw, { ...limit, maxAttachmentBytes: one.length - 1 });
+    expect(over.attachments.map((a) => a.filename)).toEqual(['two.bin']);
+    expect(over.droppedAttachments).toEqual([{ filename: 'one.bin', contentType: 'application/octet-stream', size: one.length, reason: 'too-large' }]);
   });
 
   it('cuts long text and says so', async () => {

@@ -245,7 +245,7 @@ function collect(source: Buffer | Readable, opts: ParseMailOptions, problems: st
     });
     parser.on('data', (data: AttachmentStream | MessageText) => {
       if (data.type === 'text') out.text = data;
-      else readAttachment(data, opts, out, problems);
+      else readAttachment(data, opts, out, problems, Buffer.isBuffer(source) ? source.length : undefined);
     });
     parser.on('error', (err: unknown) => {
       if (settled) return;
@@ -279,12 +279,66 @@ function* slices(buffer: Buffer, size: number): Generator<Buffer> {
   for (let at = 0; at < buffer.length; at += size) yield buffer.subarray(at, at + size);
 }
 
-function readAttachment(att: AttachmentStream, opts: ParseMailOptions, out: Omit<Collected, 'sourceHash' | 'sourceHead'>, problems: string[]): void {
+/** A part decoding to more than this is copied into one buffer as it arrives (see PartContent). */
+const LARGE_PART_BYTES = 1024 * 1024;
+
+/**
+ * A part's decoded bytes. A small part is kept in the decoder's pieces and joined at the end. Past
+ * LARGE_PART_BYTES, when the most the part can decode to is known (the attachment limit, or the
+ * source's size when that is smaller: decoding never makes a part larger), the pieces are copied
+ * into one buffer of that size as they arrive: each piece is garbage at once instead of living
+ * until the end beside a joined copy. The buffer's pages that are never written are never
+ * touched, so its unused end costs address space, not memory.
+ */
+class PartContent {
+  private pieces: Buffer[] = [];
+  private whole: Buffer | undefined;
+  private length = 0;
+
+  constructor(private most: number) {}
+
+  add(piece: Buffer): void {
+    const length = this.length + piece.length;
+    if (!this.whole && length > LARGE_PART_BYTES && length <= this.most) {
+      this.whole = Buffer.allocUnsafe(this.most);
+      let at = 0;
+      for (const p of this.pieces) at += p.copy(this.whole, at);
+      this.pieces = [];
+    }
+    if (this.whole && length > this.whole.length) {
+      // More than the bound (it cannot happen): back to pieces.
+      this.pieces = [this.whole.subarray(0, this.length)];
+      this.whole = undefined;
+      this.most = 0;
+    }
+    if (this.whole) piece.copy(this.whole, this.length);
+    else this.pieces.push(piece);
+    this.length = length;
+  }
+
+  clear(): void {
+    this.pieces = [];
+    this.whole = undefined;
+    this.most = 0;
+  }
+
+  content(): Buffer {
+    return this.whole ? this.whole.subarray(0, this.length) : Buffer.concat(this.pieces, this.length);
+  }
+}
+
+function readAttachment(
+  att: AttachmentStream,
+  opts: ParseMailOptions,
+  out: Omit<Collected, 'sourceHash' | 'sourceHead'>,
+  problems: string[],
+  sourceBytes: number | undefined,
+): void {
   const contentType = (att.contentType || 'application/octet-stream').toLowerCase();
   const role = REPORT_PARTS.get(contentType);
   // The machine-readable report parts are read into `report`, not offered as files.
   const keepAsFile = role !== 'delivery-status' && role !== 'headers';
-  const chunks: Buffer[] = [];
+  const chunks = new PartContent(sourceBytes === undefined ? 0 : Math.min(opts.maxAttachmentBytes, sourceBytes));
   const head: Buffer[] = [];
   let headLength = 0;
   let size = 0;
@@ -306,9 +360,9 @@ function readAttachment(att: AttachmentStream, opts: ParseMailOptions, out: Omit
     if (!keepAsFile || tooLarge) return;
     if (size > opts.maxAttachmentBytes) {
       tooLarge = true;
-      chunks.length = 0;
+      chunks.clear();
     } else {
-      chunks.push(chunk);
+      chunks.add(chunk);
     }
   });
   att.content.once('end', () => {
@@ -325,7 +379,7 @@ function readAttachment(att: AttachmentStream, opts: ParseMailOptions, out: Omit
           filename,
           contentType,
           size,
-          content: Buffer.concat(chunks, size),
+          content: chunks.content(),
           ...(att.cid ? { contentId: att.cid } : {}),
           inline: att.contentDisposition === 'inline' || Boolean(att.related),
         });

@@ -2,10 +2,12 @@ import { InjectQueue, Processor } from '@nestjs/bullmq';
 import { Inject, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { deliveryJobId, DeliveryStatus, JobName, parseJobPayload, QueueName, type DeliveryReportInput, type OutboundMessage } from '@switchboard/contracts';
+import { readAttachment } from '@switchboard/db';
 import { ObservedWorkerHost, parseJob } from '@switchboard/queue';
 import { UnrecoverableError, type Job, type Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { EMAIL_CONFIG, type EmailConfig } from '../config.js';
+import { providerMessageIds } from '../mail/message-id.js';
 import { MailboxStore } from '../mailboxes/mailbox-store.js';
 import { AutoReplyCaps } from './auto-reply-caps.js';
 import { composeReply } from './compose.js';
@@ -64,8 +66,9 @@ export class OutboundEmailProcessor extends ObservedWorkerHost implements OnAppl
       const mail = composeReply(msg, mailbox, this.config.EMAIL_SIGNING_SECRET);
       const attachments = await this.attachments(msg);
       const info = (await this.transports.get(this.store.access(mailbox)).sendMail({ ...mail, attachments })) as { messageId?: string; response?: string };
-      this.logger.log({ messageId: msg.messageId, ticket: msg.ticketNumber, to: msg.recipient.email, response: info.response }, 'reply sent');
-      await this.report(msg, { status: DeliveryStatus.Sent, externalId: mail.messageId });
+      const aliases = providerMessageIds(info.response, mail.messageId);
+      this.logger.log({ messageId: msg.messageId, ticket: msg.ticketNumber, to: msg.recipient.email, response: info.response, ...(aliases.length ? { aliases } : {}) }, 'reply sent');
+      await this.report(msg, { status: DeliveryStatus.Sent, externalId: mail.messageId, ...(aliases.length ? { aliases } : {}) });
       return { messageId: mail.messageId };
     } catch (err) {
       const permanent = (err as { permanent?: boolean }).permanent === true || isPermanentSmtpError(err);
@@ -78,18 +81,18 @@ export class OutboundEmailProcessor extends ObservedWorkerHost implements OnAppl
 
   private async attachments(msg: OutboundMessage): Promise<{ filename: string; contentType: string; content: Buffer }[]> {
     if (!msg.attachmentIds.length) return [];
-    const rows = await this.ds.query<{ filename: string; contentType: string; content: Buffer }[]>(
-      `SELECT a.filename, a.content_type AS "contentType", b.content FROM attachments a JOIN attachment_blobs b ON b.attachment_id = a.id
-        WHERE a.id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], a.id)`,
-      [msg.attachmentIds],
-    );
+    const rows: { filename: string; contentType: string; content: Buffer }[] = [];
+    for (const id of msg.attachmentIds) {
+      const a = await readAttachment(this.ds, id);
+      if (a) rows.push({ filename: a.filename, contentType: a.contentType, content: a.content });
+    }
     if (rows.length !== msg.attachmentIds.length) {
       throw Object.assign(new Error(`${msg.attachmentIds.length - rows.length} attachment(s) of the reply no longer exist`), { permanent: true });
     }
     return rows;
   }
 
-  private async report(msg: OutboundMessage, r: Pick<DeliveryReportInput, 'status' | 'externalId' | 'reason'>): Promise<void> {
+  private async report(msg: OutboundMessage, r: Pick<DeliveryReportInput, 'status' | 'externalId' | 'reason' | 'aliases'>): Promise<void> {
     const report = parseJobPayload(JobName.DeliveryReport, { v: 1, messageId: msg.messageId, attempt: msg.attempt, at: new Date().toISOString(), ...r });
     await this.delivery.add(JobName.DeliveryReport, report, { jobId: deliveryJobId(report) });
   }

@@ -7,6 +7,7 @@ import { Company } from './company.entity.js';
 import { ContactIdentity } from './contact-identity.entity.js';
 import { Contact } from './contact.entity.js';
 import { Mailbox } from './mailbox.entity.js';
+import { MessageAlias } from './message-alias.entity.js';
 import { Message } from './message.entity.js';
 import { NotificationTemplate } from './notification-template.entity.js';
 import { OutboxEntry } from './outbox-entry.entity.js';
@@ -30,6 +31,7 @@ export {
   ContactIdentity,
   Mailbox,
   Message,
+  MessageAlias,
   NotificationTemplate,
   OutboxEntry,
   Status,
@@ -51,6 +53,7 @@ export const ENTITIES = [
   ContactIdentity,
   Mailbox,
   Message,
+  MessageAlias,
   NotificationTemplate,
   OutboxEntry,
   Status,
