@@ -220,7 +220,8 @@ describe('directory API: groups, companies, contacts, statuses (real Postgres + 
         identities: [
           { id: expect.any(String), kind: 'email', value: 'jane.doe@example.org', createdAt: expect.any(String) },
           { id: expect.any(String), kind: 'phone', value: '+442071838750', createdAt: expect.any(String) },
-          { id: expect.any(String), kind: 'telegram', value: '12345678', createdAt: expect.any(String) },
+          // The Telegram name and @username come with the account's first message.
+          { id: expect.any(String), kind: 'telegram', value: '12345678', displayName: null, username: null, createdAt: expect.any(String) },
         ],
         createdAt: expect.any(String),
         updatedAt: expect.any(String),

@@ -110,7 +110,7 @@ describe('customer notifications in core (real Postgres, Redis, BullMQ)', () => 
     const history = (await admin.get(`/tickets/${r.ticketId}/history`)).body.items.map((e: { kind: string }) => e.kind);
     expect(history.slice(-2)).toEqual(['status_changed', 'message_added']);
 
-    // A telegram-only contact has no address for it.
+    // A telegram-only contact has no address for it: it gets the Telegram resolution survey instead.
     const tg = await deliver({
       v: 1,
       channel: Channel.Telegram,
@@ -122,7 +122,7 @@ describe('customer notifications in core (real Postgres, Redis, BullMQ)', () => 
       threadHints: { messageIds: [], threadKey: '4242' },
     });
     await admin.patch(`/tickets/${tg.ticketId}`, { status: 'resolved' });
-    expect(await notifications(tg.ticketId)).toEqual([]);
+    expect((await notifications(tg.ticketId)).map((n) => [n.payload.channel, n.notification])).toEqual([['telegram', 'resolution_survey']]);
 
     // The customer's latest message was automatic (an out-of-office answer to us): no notice.
     const e = await deliver(emailMessage({ sender: { email: 'eve@example.org' } }));

@@ -49,6 +49,7 @@ describe('migrations (real Postgres)', () => {
     expect(await ds.query(`SELECT key, channel, enabled, status_kinds::text[] AS kinds FROM notification_templates ORDER BY key DESC`)).toEqual([
       { key: 'ticket_created', channel: 'email', enabled: true, kinds: [] },
       { key: 'status_changed', channel: 'email', enabled: true, kinds: ['resolved'] },
+      { key: 'resolution_survey', channel: 'telegram', enabled: true, kinds: [] },
     ]);
   });
 

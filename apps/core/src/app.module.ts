@@ -13,9 +13,11 @@ import { AgentsModule } from './agents/agents.module.js';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { EmailChannelModule } from './channels/email/email-channel.module.js';
+import { TelegramChannelModule } from './channels/telegram/telegram-channel.module.js';
 import { CompaniesModule } from './companies/companies.module.js';
 import { CORE_CONFIG, type CoreConfig } from './config.js';
 import { ContactsModule } from './contacts/contacts.module.js';
+import { CustomerEventsModule } from './customer-events/customer-events.module.js';
 import { GroupsModule } from './groups/groups.module.js';
 import { InboundModule } from './inbound/inbound.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
@@ -40,6 +42,7 @@ export const CORE_QUEUES = [
   QueueName.OutboundTelegram,
   QueueName.OutboundSms,
   QueueName.Delivery,
+  QueueName.CustomerEvents,
   QueueName.CoreScheduler,
 ];
 
@@ -85,9 +88,10 @@ export class AppModule {
         TicketsModule,
         WebformsModule,
         EmailChannelModule,
+        TelegramChannelModule,
         OutboxModule.forRoot({ workers }),
         NotificationsModule.forRoot({ workers }),
-        ...(workers ? [InboundModule, SchedulerModule] : []),
+        ...(workers ? [InboundModule, CustomerEventsModule, SchedulerModule] : []),
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

@@ -7,6 +7,7 @@ import {
   type InboundMessage,
   type OutboundMessage,
 } from './messages.js';
+import { customerEventSchema, telegramUpdateSchema, type CustomerEvent, type TelegramUpdate } from './customer-events.js';
 import { JobName } from './queues.js';
 
 /** A scheduler tick; carries nothing but the version. */
@@ -18,6 +19,8 @@ export interface JobPayloads {
   [JobName.OutboundMessage]: OutboundMessage;
   [JobName.DeliveryReport]: DeliveryReport;
   [JobName.ResumeOnHold]: ResumeOnHold;
+  [JobName.CustomerEvent]: CustomerEvent;
+  [JobName.TelegramUpdate]: TelegramUpdate;
 }
 
 /** A job as a handler sees it; structurally compatible with a BullMQ Job. */
@@ -35,6 +38,8 @@ export const JOB_SCHEMAS = {
   [JobName.OutboundMessage]: outboundMessageSchema,
   [JobName.DeliveryReport]: deliveryReportSchema,
   [JobName.ResumeOnHold]: resumeOnHoldSchema,
+  [JobName.CustomerEvent]: customerEventSchema,
+  [JobName.TelegramUpdate]: telegramUpdateSchema,
 } as const satisfies Record<JobName, z.ZodType>;
 
 /** Thrown when a payload does not match its contract; the message says what is wrong, field by field. */
@@ -81,4 +86,12 @@ export function outboundJobId(messageId: string): string {
 
 export function deliveryJobId(r: Pick<DeliveryReport, 'messageId' | 'status'> & { attempt?: number }): string {
   return `dlv__${r.messageId}__${r.attempt ?? 1}__${r.status}`;
+}
+
+export function customerEventJobId(e: Pick<CustomerEvent, 'channelAccountId' | 'eventId'>): string {
+  return `ev__${part(e.channelAccountId)}__${part(e.eventId)}`;
+}
+
+export function telegramUpdateJobId(u: Pick<TelegramUpdate, 'botId' | 'updateId'>): string {
+  return `tgu__${u.botId}__${u.updateId}`;
 }

@@ -11,6 +11,8 @@ export const senderIdentitySchema = z
     email: z.email().max(320).transform((v) => v.toLowerCase()).optional(),
     phone: z.string().regex(E164_PATTERN, 'phone must be in E.164 form, e.g. +14155550123').optional(),
     telegramId: z.string().regex(/^\d{1,20}$/, 'telegramId must be a numeric Telegram user id').optional(),
+    /** The sender's Telegram @username (without the @), kept on the telegram identity. */
+    telegramUsername: z.string().regex(/^[A-Za-z0-9_]{1,64}$/, 'telegramUsername must be a Telegram username without the @').optional(),
     displayName: shortText(200).optional(),
   })
   .strict()
@@ -112,6 +114,12 @@ export const outboundMessageSchema = z
       .strict()
       .default({ references: [] }),
     autoSubmitted: z.boolean().default(false),
+    /**
+     * Asks the customer something the channel can offer buttons for: `resolution-survey` = "Was
+     * your question solved?" (yes closes the ticket, no reopens it) followed by a 1–5 rating. The
+     * answers come back as CustomerEvents. Channels without buttons send the text alone.
+     */
+    prompt: z.enum(['resolution-survey']).optional(),
     /** 1 for the first send; an agent's retry of a failed message sends attempt + 1. */
     attempt: z.number().int().min(1).max(1000).default(1),
     createdAt: z.iso.datetime({ offset: true }),

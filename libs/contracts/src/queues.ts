@@ -5,6 +5,10 @@ export enum QueueName {
   OutboundTelegram = 'outbound-telegram',
   OutboundSms = 'outbound-sms',
   Delivery = 'delivery',
+  /** What customers do besides writing: edit a message, answer "was it solved?", rate a ticket. */
+  CustomerEvents = 'customer-events',
+  /** Telegram updates as received (webhook or polling); produced and consumed by the Telegram service. */
+  TelegramUpdates = 'telegram-updates',
   /** Core's own timed work (resuming on-hold tickets); produced and consumed by core. */
   CoreScheduler = 'core-scheduler',
 }
@@ -15,6 +19,8 @@ export enum JobName {
   OutboundMessage = 'outbound-message',
   DeliveryReport = 'delivery-report',
   ResumeOnHold = 'resume-on-hold',
+  CustomerEvent = 'customer-event',
+  TelegramUpdate = 'telegram-update',
 }
 
 /** Channels a customer can reach us through, and that replies can go out on. */
@@ -46,4 +52,6 @@ export const QUEUE_JOBS = {
   [QueueName.OutboundSms]: JobName.OutboundMessage,
   [QueueName.Delivery]: JobName.DeliveryReport,
   [QueueName.CoreScheduler]: JobName.ResumeOnHold,
+  [QueueName.CustomerEvents]: JobName.CustomerEvent,
+  [QueueName.TelegramUpdates]: JobName.TelegramUpdate,
 } as const satisfies Record<QueueName, JobName>;

@@ -5,3 +5,4 @@ export * from './parse-job.js';
 export * from './error-logger.js';
 export * from './observed-worker-host.js';
 export * from './check-redis.js';
+export * from './lease.js';

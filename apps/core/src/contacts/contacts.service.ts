@@ -13,6 +13,9 @@ export interface IdentityView {
   id: string;
   kind: IdentityKind;
   value: string;
+  /** Telegram identities only: the account's name and @username (without the @) as its latest message showed them. */
+  displayName?: string | null;
+  username?: string | null;
   createdAt: Date;
 }
 
@@ -196,7 +199,13 @@ export function toContactView(c: Contact): ContactView {
     managerId: c.managerId,
     manager: c.manager ? { id: c.manager.id, name: c.manager.name, email: c.manager.email } : null,
     identities: (c.identities ?? [])
-      .map((i) => ({ id: i.id, kind: i.kind, value: i.value, createdAt: i.createdAt }))
+      .map((i) => ({
+        id: i.id,
+        kind: i.kind,
+        value: i.value,
+        ...(i.kind === IdentityKind.Telegram ? { displayName: i.displayName, username: i.username } : {}),
+        createdAt: i.createdAt,
+      }))
       .sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.value.localeCompare(b.value)),
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,

@@ -14,6 +14,7 @@ import {
   knownIdentitiesSql,
   resolveContact,
   senderIdentities,
+  telegramProfile,
   type KnownIdentity,
 } from './contact-resolver.js';
 import { preparedQuery } from './prepared-query.js';
@@ -171,7 +172,9 @@ export class InboundService {
     // An agent answering a notification by mail adds a note as themselves: no contact, no status change.
     if (match && lookup.agentId) return this.storeAgentNote(em, msg, match, lookup.agentId, receivedAt);
 
-    const contact = await resolveContact(em, msg.sender, msg.channel, lookup.known);
+    // A Telegram sender's name and @username are kept on the identity (no statement when unchanged).
+    const profile = msg.channel === Channel.Telegram ? telegramProfile(msg.sender) : undefined;
+    const contact = await resolveContact(em, msg.sender, msg.channel, lookup.known, profile);
     const actor: Actor = { kind: ActorKind.Contact, contactId: contact.id };
     const events: PendingEvent[] = [];
 

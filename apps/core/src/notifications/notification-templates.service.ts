@@ -31,7 +31,7 @@ export class NotificationTemplatesService {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
   async list(): Promise<{ items: NotificationTemplateView[]; total: number }> {
-    const items = await this.ds.query<NotificationTemplateView[]>(`${SELECT} ORDER BY n.channel, array_position(ARRAY['ticket_created', 'status_changed'], n.key::text)`);
+    const items = await this.ds.query<NotificationTemplateView[]>(`${SELECT} ORDER BY n.channel, array_position(ARRAY['ticket_created', 'status_changed', 'resolution_survey'], n.key::text)`);
     return { items, total: items.length };
   }
 
@@ -45,6 +45,11 @@ export class NotificationTemplatesService {
     if (patch.statusKinds && key !== NotificationKey.StatusChanged) {
       throw new DomainException(ErrorCode.ValidationFailed, `invalid notification template: statusKinds: only ${NotificationKey.StatusChanged} is sent on status changes`, 400, [
         { path: 'statusKinds', message: `only ${NotificationKey.StatusChanged} is sent on status changes` },
+      ]);
+    }
+    if (patch.bodyHtml && channel === NotificationChannel.Telegram) {
+      throw new DomainException(ErrorCode.ValidationFailed, 'invalid notification template: bodyHtml: Telegram messages are sent as plain text (bodyText)', 400, [
+        { path: 'bodyHtml', message: 'Telegram messages are sent as plain text (bodyText)' },
       ]);
     }
     const sets: string[] = [];
@@ -76,7 +81,7 @@ export class NotificationTemplatesService {
       {
         subject: input.subject ?? stored.subject,
         bodyText: input.bodyText ?? stored.bodyText,
-        bodyHtml: input.bodyHtml === undefined ? stored.bodyHtml : input.bodyHtml,
+        bodyHtml: channel === NotificationChannel.Telegram ? null : input.bodyHtml === undefined ? stored.bodyHtml : input.bodyHtml,
       },
       sampleContext(kind),
     );

@@ -17,11 +17,20 @@ import type { EntityManager } from 'typeorm';
 import { CORE_CONFIG, type CoreConfig } from '../config.js';
 import { recordEvents, SYSTEM, type HistoryEvent } from '../history/history.js';
 import { OutboxService } from '../outbox/outbox.service.js';
-import { chooseReplyRoute, type LastInbound } from '../tickets/reply-channel.js';
+import { chooseReplyRoute, type LastInbound, type ReplyRoute } from '../tickets/reply-channel.js';
 import { renderTemplate, statusFlags, type NotificationContext, type TemplateTexts } from './templates.js';
 
-/** What became of one ticket's notification: queued as a message, or why not (an AcknowledgementState). */
-export type NotificationOutcome = { ticketId: string; state: AcknowledgementState; messageId?: string };
+/**
+ * Why a resolution survey was not written: the ticket had one less than SURVEY_QUIET_SECONDS ago
+ * (an agent resolving, reopening and resolving again must not ask the customer twice).
+ */
+export const TOO_SOON = 'too_soon';
+
+/** What became of one ticket's notification: queued as a message, or why not (an AcknowledgementState, or TOO_SOON). */
+export type NotificationOutcome = { ticketId: string; state: AcknowledgementState | typeof TOO_SOON; messageId?: string };
+
+/** A ticket resolved again within this time after a survey gets no second one. */
+export const SURVEY_QUIET_SECONDS = 60;
 
 interface StoredTemplate extends TemplateTexts {
   enabled: boolean;
@@ -42,6 +51,10 @@ interface TicketFacts {
   companyName: string | null;
   /** The contact's e-mail addresses, oldest first, without our own mailboxes' addresses. */
   emails: string[];
+  /** The contact's Telegram user ids, oldest first. */
+  telegrams: string[];
+  /** Whether the ticket got a resolution survey in the last SURVEY_QUIET_SECONDS. */
+  recentSurvey: boolean;
   /** The ticket's first message: a customer's public e-mail for a ticket the customer opened by mail. */
   firstDirection: MessageDirection | null;
   firstChannel: ChannelKind | null;
@@ -56,7 +69,9 @@ const MAX_REFERENCES = 20;
 const FACTS_SQL = `
   SELECT t.id, t.number::int AS number, t.subject, t.type, t.status_key AS "statusKey", t.status_kind AS "statusKind", s.name AS "statusName",
          t.contact_id AS "contactId", c.name AS "contactName", co.name AS "companyName",
-         coalesce(ids.emails, '{}') AS emails,
+         coalesce(ids.emails, '{}') AS emails, coalesce(tg.ids, '{}') AS telegrams,
+         EXISTS (SELECT 1 FROM messages m WHERE m.ticket_id = t.id AND m.created_at > now() - interval '${SURVEY_QUIET_SECONDS} seconds'
+                    AND m.metadata->>'notification' = '${NotificationKey.ResolutionSurvey}') AS "recentSurvey",
          first.direction AS "firstDirection", first.channel AS "firstChannel",
          CASE WHEN last.channel IS NULL THEN NULL
               ELSE json_build_object('channel', last.channel, 'channelAccountId', last.channel_account_id, 'contactAddress', last.contact_address,
@@ -70,6 +85,10 @@ const FACTS_SQL = `
       SELECT array_agg(ci.value ORDER BY ci.created_at, ci.id) AS emails FROM contact_identities ci
        WHERE ci.contact_id = t.contact_id AND ci.kind = 'email' AND NOT EXISTS (SELECT 1 FROM mailboxes mb WHERE mb.address = ci.value)
     ) ids ON true
+    LEFT JOIN LATERAL (
+      SELECT array_agg(ci.value ORDER BY ci.created_at, ci.id) AS ids FROM contact_identities ci
+       WHERE ci.contact_id = t.contact_id AND ci.kind = 'telegram'
+    ) tg ON true
     LEFT JOIN LATERAL (
       SELECT m.direction, m.channel FROM messages m WHERE m.ticket_id = t.id ORDER BY m.created_at, m.id LIMIT 1
     ) first ON true
@@ -87,15 +106,18 @@ const FACTS_SQL = `
    WHERE t.id = ANY($1::uuid[])`;
 
 /**
- * Automatic e-mails to customers from the notification templates: the acknowledgement of a new
- * ticket and the status-change notice. Each one is an ordinary outbound message (author
- * `system`, `autoSubmitted`) written with its outbox row in the caller's transaction, so it goes
- * out exactly like an agent's reply and shows its delivery state on the ticket.
+ * Automatic messages to customers from the notification templates: by e-mail the acknowledgement
+ * of a new ticket and the status-change notice, on Telegram the resolution survey. Each one is an
+ * ordinary outbound message (author `system`, `autoSubmitted`) written with its outbox row in the
+ * caller's transaction, so it goes out exactly like an agent's reply and shows its delivery state
+ * on the ticket.
  *
  * Never sent: when NOTIFICATIONS_ENABLED is false or the template is disabled; to a contact
- * without an e-mail address (or whose address is one of our own mailboxes); when the customer's
- * latest message was automatic (auto-reply, bounce, list mail, a sender storm); on internal
- * tickets. The e-mail service caps automatic mail per recipient on top of this.
+ * without an address on the template's channel (for e-mail, one that is not one of our own
+ * mailboxes); when the customer's latest message was automatic (auto-reply, bounce, list mail, a
+ * sender storm); on internal tickets. The e-mail service caps automatic mail per recipient on
+ * top of this. The resolution survey goes only to a customer whose latest public message on the
+ * ticket came by Telegram, to that chat, and not again within SURVEY_QUIET_SECONDS.
  */
 @Injectable()
 export class NotificationsService {
@@ -109,17 +131,23 @@ export class NotificationsService {
   /** Whether an agent's move to `kind` sends the status notification (one query; for skipping the work early). */
   async sendsOnStatus(em: EntityManager, kind: StatusKind): Promise<boolean> {
     if (!this.config.NOTIFICATIONS_ENABLED) return false;
-    const t = await this.template(em, NotificationKey.StatusChanged);
+    const t = await this.template(em, NotificationKey.StatusChanged, NotificationChannel.Email);
     return Boolean(t?.enabled && t.statusKinds.includes(kind));
   }
 
+  /** Whether resolving a ticket can send the Telegram resolution survey (one query; for skipping the work early). */
+  async surveysOnResolve(em: EntityManager): Promise<boolean> {
+    if (!this.config.NOTIFICATIONS_ENABLED) return false;
+    return Boolean((await this.template(em, NotificationKey.ResolutionSurvey, NotificationChannel.Telegram))?.enabled);
+  }
+
   /**
-   * Writes the `key` notification for each ticket (locked by the caller) in the caller's
-   * transaction. Call `wake()` after the commit when any outcome is `queued`.
+   * Writes the `key` notification on `channel` for each ticket (locked by the caller) in the
+   * caller's transaction. Call `wake()` after the commit when any outcome is `queued`.
    */
-  async queue(em: EntityManager, key: NotificationKey, ticketIds: string[]): Promise<NotificationOutcome[]> {
+  async queue(em: EntityManager, key: NotificationKey, ticketIds: string[], channel = NotificationChannel.Email): Promise<NotificationOutcome[]> {
     if (!ticketIds.length) return [];
-    const template = this.config.NOTIFICATIONS_ENABLED ? await this.template(em, key) : undefined;
+    const template = this.config.NOTIFICATIONS_ENABLED ? await this.template(em, key, channel) : undefined;
     if (!template?.enabled) return ticketIds.map((ticketId) => ({ ticketId, state: AcknowledgementState.Disabled }));
 
     const facts = await em.query<TicketFacts[]>(FACTS_SQL, [ticketIds]);
@@ -128,7 +156,7 @@ export class NotificationsService {
     const events: HistoryEvent[] = [];
     const payloads: OutboundMessage[] = [];
     for (const t of facts) {
-      const decided = this.decide(key, template, t);
+      const decided = this.decide(key, channel, template, t);
       if ('state' in decided) {
         outcomes.push({ ticketId: t.id, state: decided.state });
         continue;
@@ -136,7 +164,8 @@ export class NotificationsService {
       const { route } = decided;
       let rendered: ReturnType<typeof renderTemplate>;
       try {
-        rendered = renderTemplate(template, context(t, route.address));
+        // Telegram messages are plain text: an HTML body would not be used.
+        rendered = renderTemplate(channel === NotificationChannel.Email ? template : { ...template, bodyHtml: null }, context(t, channel, route.address));
       } catch (err) {
         this.logger.error({ ticket: t.number, key, err: (err as Error).message }, 'notification template failed to render; nothing sent');
         outcomes.push({ ticketId: t.id, state: AcknowledgementState.RenderFailed });
@@ -144,20 +173,24 @@ export class NotificationsService {
       }
       const id = randomUUID();
       const html = rendered.html ? sanitizeMessageHtml(rendered.html) : undefined;
+      const email = route.channel === Channel.Email;
       const payload: OutboundMessage = {
         v: 1,
         messageId: id,
         ticketId: t.id,
         ticketNumber: t.number,
-        channel: Channel.Email,
+        channel: route.channel,
         ...(route.channelAccountId ? { channelAccountId: route.channelAccountId } : {}),
-        recipient: { email: route.address, ...(t.contactName ? { displayName: t.contactName } : {}) },
+        recipient: { ...(email ? { email: route.address } : { telegramId: route.address }), ...(t.contactName ? { displayName: t.contactName } : {}) },
         subject: rendered.subject,
         text: rendered.text,
         ...(html ? { html } : {}),
         attachmentIds: [],
-        threading: { ...(t.inReplyTo ? { inReplyTo: t.inReplyTo } : {}), references: t.references },
+        threading: email
+          ? { ...(t.inReplyTo ? { inReplyTo: t.inReplyTo } : {}), references: t.references }
+          : { references: [], ...(route.threadKey ? { threadKey: route.threadKey } : {}) },
         autoSubmitted: true,
+        ...(key === NotificationKey.ResolutionSurvey ? { prompt: 'resolution-survey' as const } : {}),
         attempt: 1,
         createdAt: new Date().toISOString(),
       };
@@ -165,8 +198,10 @@ export class NotificationsService {
       messages.push({
         id,
         ticket_id: t.id,
+        channel: route.channel,
         channel_account_id: route.channelAccountId ?? null,
         contact_address: route.address,
+        thread_key: route.threadKey ?? null,
         subject: rendered.subject,
         text: rendered.text,
         html: html ?? null,
@@ -177,7 +212,7 @@ export class NotificationsService {
         ticketId: t.id,
         actor: SYSTEM,
         kind: 'message_added',
-        data: { messageId: id, direction: MessageDirection.Outbound, visibility: Visibility.Public, channel: Channel.Email, to: route.address, notification: key },
+        data: { messageId: id, direction: MessageDirection.Outbound, visibility: Visibility.Public, channel: route.channel, to: route.address, notification: key },
       });
       outcomes.push({ ticketId: t.id, state: AcknowledgementState.Queued, messageId: id });
     }
@@ -186,11 +221,12 @@ export class NotificationsService {
     }
     if (messages.length) {
       await em.query(
-        `INSERT INTO messages (id, ticket_id, direction, author_kind, visibility, channel, channel_account_id, contact_address, subject, text, html,
+        `INSERT INTO messages (id, ticket_id, direction, author_kind, visibility, channel, channel_account_id, contact_address, thread_key, subject, text, html,
                                delivery_status, delivery_updated_at, auto_submitted, metadata, created_at)
-         SELECT r.id, r.ticket_id, 'outbound', '${ActorKind.System}', 'public', 'email', r.channel_account_id, r.contact_address, r.subject, r.text, r.html,
+         SELECT r.id, r.ticket_id, 'outbound', '${ActorKind.System}', 'public', r.channel, r.channel_account_id, r.contact_address, r.thread_key, r.subject, r.text, r.html,
                 'queued', now(), true, r.metadata, clock_timestamp()
-           FROM jsonb_to_recordset($1::jsonb) AS r (id uuid, ticket_id uuid, channel_account_id text, contact_address text, subject text, text text, html text, metadata jsonb)`,
+           FROM jsonb_to_recordset($1::jsonb)
+             AS r (id uuid, ticket_id uuid, channel channel_kind, channel_account_id text, contact_address text, thread_key text, subject text, text text, html text, metadata jsonb)`,
         [JSON.stringify(messages)],
       );
       await this.outbox.add(
@@ -207,32 +243,45 @@ export class NotificationsService {
     this.outbox.wake();
   }
 
-  private decide(key: NotificationKey, template: StoredTemplate, t: TicketFacts): { state: AcknowledgementState } | { route: { address: string; channelAccountId?: string } } {
+  private decide(
+    key: NotificationKey,
+    channel: NotificationChannel,
+    template: StoredTemplate,
+    t: TicketFacts,
+  ): { state: NotificationOutcome['state'] } | { route: ReplyRoute } {
     if (key === NotificationKey.StatusChanged && !template.statusKinds.includes(t.statusKind)) return { state: AcknowledgementState.Disabled };
     if (key === NotificationKey.TicketCreated && (t.firstDirection !== MessageDirection.Inbound || t.firstChannel !== ChannelKind.Email)) {
       return { state: AcknowledgementState.NotApplicable };
     }
+    if (key === NotificationKey.ResolutionSurvey) {
+      // Asked where the customer is talking to us: only when their latest public message came by Telegram.
+      if (t.statusKind !== StatusKind.Resolved || t.last?.channel !== ChannelKind.Telegram) return { state: AcknowledgementState.NotApplicable };
+      if (t.recentSurvey) return { state: TOO_SOON };
+    }
     if (t.type === TicketType.Internal || !t.contactId) return { state: AcknowledgementState.NotApplicable };
     if (t.last?.autoSubmitted) return { state: AcknowledgementState.AutoSubmitted };
-    const route = chooseReplyRoute({ email: t.emails, phone: [], telegram: [] }, t.last ?? undefined, Channel.Email);
+    const route =
+      channel === NotificationChannel.Telegram
+        ? chooseReplyRoute({ email: [], phone: [], telegram: t.telegrams }, t.last ?? undefined, Channel.Telegram)
+        : chooseReplyRoute({ email: t.emails, phone: [], telegram: [] }, t.last ?? undefined, Channel.Email);
     if ('error' in route) return { state: AcknowledgementState.NoAddress };
     return { route };
   }
 
-  private async template(em: EntityManager, key: NotificationKey): Promise<StoredTemplate | undefined> {
+  private async template(em: EntityManager, key: NotificationKey, channel: NotificationChannel): Promise<StoredTemplate | undefined> {
     const [row] = await em.query<StoredTemplate[]>(
       `SELECT subject, body_text AS "bodyText", body_html AS "bodyHtml", enabled, status_kinds::text[] AS "statusKinds"
          FROM notification_templates WHERE key = $1 AND channel = $2`,
-      [key, NotificationChannel.Email],
+      [key, channel],
     );
     return row;
   }
 }
 
-function context(t: TicketFacts, address: string): NotificationContext {
+function context(t: TicketFacts, channel: NotificationChannel, address: string): NotificationContext {
   return {
     ticket: { number: t.number, subject: t.subject, status: t.statusName ?? t.statusKey, statusKey: t.statusKey, statusKind: t.statusKind },
-    contact: { name: t.contactName ?? '', email: address },
+    contact: { name: t.contactName ?? '', email: channel === NotificationChannel.Email ? address : (t.emails[0] ?? '') },
     company: { name: t.companyName ?? '' },
     status: statusFlags(t.statusKind),
   };

@@ -25,7 +25,7 @@ export const PLACEHOLDERS: Record<string, string> = {
   'ticket.statusKey': 'the key of the ticket status, e.g. resolved or a custom key',
   'ticket.statusKind': 'the kind of the ticket status: open, pending, on_hold, resolved or closed',
   'contact.name': "the contact's name (empty when unknown)",
-  'contact.email': 'the address the notification goes to',
+  'contact.email': "the contact's e-mail address: on e-mail the one the notification goes to (empty when the contact has none)",
   'company.name': "the contact's company (empty when none)",
   'status.open': 'true when the status kind is open',
   'status.pending': 'true when the status kind is pending',

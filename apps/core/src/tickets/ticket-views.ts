@@ -29,6 +29,8 @@ export interface TicketListRow {
   resolved_at: Date | null;
   closed_at: Date | null;
   resolution_seconds: number | null;
+  rating: number | null;
+  rated_at: Date | null;
   custom_attributes?: Record<string, unknown>;
 }
 
@@ -37,7 +39,7 @@ export const TICKET_SELECT = `
   t.registration_channel, t.line, t.contact_id, c.name AS contact_name, t.company_id, co.name AS company_name,
   t.responsible_agent_id, a.name AS responsible_agent_name, t.responsible_group_id, g.name AS responsible_group_name,
   t.parent_ticket_id, t.on_hold_until, t.created_at, t.updated_at, t.last_customer_message_at, t.first_response_at,
-  t.first_response_seconds, t.resolved_at, t.closed_at, t.resolution_seconds`;
+  t.first_response_seconds, t.resolved_at, t.closed_at, t.resolution_seconds, t.rating, t.rated_at`;
 
 export const TICKET_JOINS = `
   JOIN statuses s ON s.key = t.status_key
@@ -72,6 +74,9 @@ export function ticketView(r: TicketListRow) {
     resolvedAt: r.resolved_at,
     closedAt: r.closed_at,
     resolutionSeconds: r.resolution_seconds,
+    /** The customer's 1–5 rating (e.g. from the Telegram resolution survey), and when they gave it. */
+    rating: r.rating,
+    ratedAt: r.rated_at,
     ...(r.custom_attributes ? { customAttributes: r.custom_attributes } : {}),
   };
 }

@@ -2,14 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { conflict, DomainException, ErrorCode, normalizeIdentity, notFound, unprocessable } from '@switchboard/common';
 import { Channel } from '@switchboard/contracts';
-import { AcknowledgementState, ActorKind, ChannelKind, IdentityKind, NotificationKey, StatusKind, TicketType } from '@switchboard/db';
+import { AcknowledgementState, ActorKind, ChannelKind, IdentityKind, NotificationChannel, NotificationKey, StatusKind, TicketType } from '@switchboard/db';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthAgent } from '../auth/auth.decorators.js';
 import { recordEvents, type Actor, type HistoryEvent } from '../history/history.js';
 import { resolveContact } from '../inbound/contact-resolver.js';
 import { containsPattern } from '../common/pagination.js';
 import { inTransaction } from '../database/transaction.js';
-import { NotificationsService } from '../notifications/notifications.service.js';
+import { NotificationsService, TOO_SOON } from '../notifications/notifications.service.js';
 import { MessagesService } from './messages.service.js';
 import { canTransition, nextClock, type TicketClock } from './status-lifecycle.js';
 import { TICKET_JOINS, TICKET_SELECT, ticketView, type TicketListRow } from './ticket-views.js';
@@ -122,7 +122,7 @@ export class TicketsService {
                 m.channel_account_id AS "channelAccountId", m.contact_address AS "contactAddress", m.subject, m.text, m.html,
                 m.delivery_status AS "deliveryStatus", m.delivery_error AS "deliveryError", m.threaded_by AS "threadedBy",
                 m.threaded_by_value AS "threadedByValue", m.metadata->>'warning' AS warning, m.auto_submitted AS "autoSubmitted", m.metadata,
-                m.received_at AS "receivedAt", m.created_at AS "createdAt", m.raw_attachment_id AS "rawAttachmentId"
+                m.received_at AS "receivedAt", m.edited_at AS "editedAt", m.created_at AS "createdAt", m.raw_attachment_id AS "rawAttachmentId"
            FROM messages m LEFT JOIN contacts c ON c.id = m.author_contact_id LEFT JOIN agents a ON a.id = m.author_agent_id
           WHERE m.ticket_id = $1 ORDER BY m.created_at, m.id`,
         [id],
@@ -299,11 +299,19 @@ export class TicketsService {
       await em.query(`UPDATE tickets SET ${sets.join(', ')} WHERE id = $1`, params);
       await recordEvents(em, events);
       // The status notification is written with the change, like a reply: committed together or not at all.
-      if (newKind && (await this.notifications.sendsOnStatus(em, newKind))) {
-        const [outcome] = await this.notifications.queue(em, NotificationKey.StatusChanged, [id]);
-        return outcome?.state === AcknowledgementState.Queued;
+      let notified = false;
+      let surveyed = false;
+      if (newKind === StatusKind.Resolved && (await this.notifications.surveysOnResolve(em))) {
+        const [survey] = await this.notifications.queue(em, NotificationKey.ResolutionSurvey, [id], NotificationChannel.Telegram);
+        notified = survey?.state === AcknowledgementState.Queued;
+        // A customer talking to us on Telegram hears about the resolution there (or just did): no e-mail besides.
+        surveyed = notified || survey?.state === TOO_SOON;
       }
-      return false;
+      if (newKind && !surveyed && (await this.notifications.sendsOnStatus(em, newKind))) {
+        const [outcome] = await this.notifications.queue(em, NotificationKey.StatusChanged, [id]);
+        notified = outcome?.state === AcknowledgementState.Queued;
+      }
+      return notified;
     });
     if (notified) this.notifications.wake();
     return this.get(id);

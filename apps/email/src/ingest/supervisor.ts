@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { QueueName } from '@switchboard/contracts';
-import { REDIS } from '@switchboard/queue';
+import { Leases, REDIS } from '@switchboard/queue';
 import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
@@ -9,7 +9,6 @@ import { PinoLogger } from 'nestjs-pino';
 import { EMAIL_CONFIG, type EmailConfig } from '../config.js';
 import { MailboxStore } from '../mailboxes/mailbox-store.js';
 import { IngestService } from './ingest.service.js';
-import { Leases } from './lease.js';
 import { MailboxReader } from './mailbox-reader.js';
 
 /**
@@ -38,7 +37,7 @@ export class MailboxSupervisor implements OnApplicationBootstrap, BeforeApplicat
     private readonly ingest: IngestService,
     private readonly pino: PinoLogger,
   ) {
-    this.leases = new Leases(redis, config.QUEUE_PREFIX, `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, config.EMAIL_LEASE_TTL_MS);
+    this.leases = new Leases(redis, `${config.QUEUE_PREFIX}:email-lease`, `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, config.EMAIL_LEASE_TTL_MS);
   }
 
   /** Mailbox ids this replica reads right now. */

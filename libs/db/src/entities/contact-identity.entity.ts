@@ -23,6 +23,18 @@ export class ContactIdentity {
   @Column({ type: 'text' })
   value: string;
 
+  /**
+   * Telegram identities: the account's name and @username (without the @) as the customer's
+   * latest message showed them. Kept per identity, not on the contact, because they describe the
+   * Telegram account (a contact may have several, and renaming one must not rename the contact);
+   * the contact's own name is only filled from it while it has none. Null for other kinds.
+   */
+  @Column({ name: 'display_name', type: 'text', nullable: true })
+  displayName: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  username: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

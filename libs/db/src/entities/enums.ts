@@ -89,11 +89,17 @@ export enum NotificationKey {
   TicketCreated = 'ticket_created',
   /** An agent moved the ticket to another status kind. */
   StatusChanged = 'status_changed',
+  /**
+   * An agent resolved a ticket whose customer writes by Telegram: "was your question solved?"
+   * with answer buttons (OutboundMessage.prompt `resolution-survey`).
+   */
+  ResolutionSurvey = 'resolution_survey',
 }
 
-/** The channels a notification template is written for (today e-mail; SMS may follow). */
+/** The channels a notification template is written for (SMS may follow). */
 export enum NotificationChannel {
   Email = 'email',
+  Telegram = 'telegram',
 }
 
 /**

@@ -12,6 +12,8 @@ import { Message } from './message.entity.js';
 import { NotificationTemplate } from './notification-template.entity.js';
 import { OutboxEntry } from './outbox-entry.entity.js';
 import { Status } from './status.entity.js';
+import { TelegramBot } from './telegram-bot.entity.js';
+import { TelegramChat } from './telegram-chat.entity.js';
 import { TicketEvent } from './ticket-event.entity.js';
 import { TicketParticipant } from './ticket-participant.entity.js';
 import { Ticket } from './ticket.entity.js';
@@ -20,6 +22,8 @@ import { Webform } from './webform.entity.js';
 export * from './enums.js';
 export type { MailboxImapAuth, MailboxProcessedAction, MailboxSmtpSecurity, MailboxState } from './mailbox.entity.js';
 export type { WebformColors } from './webform.entity.js';
+export type { TelegramBotMode, TelegramBotState } from './telegram-bot.entity.js';
+export { DEFAULT_TELEGRAM_GREETING } from './telegram-bot.entity.js';
 export {
   Agent,
   AgentGroup,
@@ -35,6 +39,8 @@ export {
   NotificationTemplate,
   OutboxEntry,
   Status,
+  TelegramBot,
+  TelegramChat,
   Ticket,
   TicketEvent,
   TicketParticipant,
@@ -57,6 +63,8 @@ export const ENTITIES = [
   NotificationTemplate,
   OutboxEntry,
   Status,
+  TelegramBot,
+  TelegramChat,
   Ticket,
   TicketEvent,
   TicketParticipant,

@@ -105,6 +105,13 @@ export class Message {
   @Column({ name: 'received_at', type: 'timestamptz', nullable: true })
   receivedAt: Date | null;
 
+  /**
+   * When the customer last edited the message in their app (the channel's time of the edit); null
+   * if never. The text is the edited one; earlier texts are in the ticket's history (`message_edited`).
+   */
+  @Column({ name: 'edited_at', type: 'timestamptz', nullable: true })
+  editedAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

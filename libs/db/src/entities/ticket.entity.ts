@@ -22,6 +22,7 @@ import { ChannelKind, StatusKind, TicketPriority, TicketType } from './enums.js'
 @Entity('tickets')
 @Check('tickets_line_check', '"line" IN (1, 2)')
 @Check('tickets_on_hold_until_check', `"status_kind" <> 'on_hold' OR "on_hold_until" IS NOT NULL`)
+@Check('tickets_rating_check', `"rating" BETWEEN 1 AND 5`)
 @Index('tickets_created_idx', ['createdAt'])
 @Index('tickets_updated_idx', ['updatedAt'])
 @Index('tickets_on_hold_due_idx', ['onHoldUntil'], { where: `"status_kind" = 'on_hold'` })
@@ -160,4 +161,12 @@ export class Ticket {
    */
   @Column({ type: 'text', nullable: true })
   acknowledgement: string | null;
+
+  /** The customer's rating of the answer, 1 (bad) to 5 (great), e.g. from the Telegram resolution survey; a later one replaces it. */
+  @Column({ type: 'smallint', nullable: true })
+  rating: number | null;
+
+  /** When the customer gave `rating` (the channel's time of the answer). */
+  @Column({ name: 'rated_at', type: 'timestamptz', nullable: true })
+  ratedAt: Date | null;
 }

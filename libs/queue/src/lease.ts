@@ -5,13 +5,14 @@ const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 /**
- * A mailbox is read by one replica at a time: the holder of its lease, a Redis key with a TTL
- * that the holder renews. A replica that dies stops renewing, and after the TTL another takes
- * the mailbox over.
+ * Work that one replica at a time must do (read a mailbox, poll a bot) belongs to the holder of
+ * its lease: a Redis key with a TTL that the holder renews. A replica that dies stops renewing,
+ * and after the TTL another takes the work over.
  */
 export class Leases {
   constructor(
     private readonly redis: Redis,
+    /** Key prefix of this kind of lease, e.g. `<queue prefix>:email-lease`. */
     private readonly prefix: string,
     /** This process's identity in the lease value. */
     readonly owner: string,
@@ -19,7 +20,7 @@ export class Leases {
   ) {}
 
   private key(name: string): string {
-    return `${this.prefix}:email-lease:${name}`;
+    return `${this.prefix}:${name}`;
   }
 
   async acquire(name: string): Promise<boolean> {
