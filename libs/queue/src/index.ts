@@ -6,3 +6,4 @@ export * from './error-logger.js';
 export * from './observed-worker-host.js';
 export * from './check-redis.js';
 export * from './lease.js';
+export * from './leased-runners.js';

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { QueueName } from '@switchboard/contracts';
-import { Leases, REDIS } from '@switchboard/queue';
+import type { Mailbox } from '@switchboard/db';
+import { LeasedRunners, Leases, REDIS } from '@switchboard/queue';
 import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
@@ -12,55 +13,68 @@ import { IngestService } from './ingest.service.js';
 import { MailboxReader } from './mailbox-reader.js';
 
 /**
- * Decides which mailboxes this replica reads: every refresh it re-reads the mailbox list, takes
- * the lease of each mailbox nobody holds, renews its own, and stops a reader at once when its
- * lease is lost or its mailbox is disabled or in error. So each mailbox has one reader across all
- * replicas, and a dead replica's mailboxes move to another within the lease TTL.
+ * Decides which mailboxes this replica reads: one reader per mailbox across all replicas, held by
+ * a Redis lease (LeasedRunners); a mailbox that is disabled or in error stops at once, and one
+ * whose settings changed reconnects with them. A dead replica's mailboxes move within the lease
+ * TTL.
  */
 @Injectable()
 export class MailboxSupervisor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(MailboxSupervisor.name);
-  private readonly readers = new Map<string, MailboxReader>();
-  private readonly leases: Leases;
+  private readonly readers: LeasedRunners<Mailbox, MailboxReader>;
   /** Completion events of the inbound queue (mail) and the delivery queue (bounces), each on its own blocking connection. */
   private events: { inbound: QueueEvents; delivery: QueueEvents } | undefined;
   private readonly eventsConnections: Redis[] = [];
-  private refreshTimer: NodeJS.Timeout | undefined;
-  private renewTimer: NodeJS.Timeout | undefined;
-  private refreshing: Promise<void> | undefined;
-  private stopping = false;
 
   constructor(
     @Inject(EMAIL_CONFIG) private readonly config: EmailConfig,
     @Inject(REDIS) private readonly redis: Redis,
-    private readonly store: MailboxStore,
-    private readonly ingest: IngestService,
-    private readonly pino: PinoLogger,
+    store: MailboxStore,
+    ingest: IngestService,
+    pino: PinoLogger,
   ) {
-    this.leases = new Leases(redis, `${config.QUEUE_PREFIX}:email-lease`, `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, config.EMAIL_LEASE_TTL_MS);
+    const leases = new Leases(redis, `${config.QUEUE_PREFIX}:email-lease`, `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, config.EMAIL_LEASE_TTL_MS);
+    const logger = pino.logger.child({ context: 'MailboxReader' });
+    this.readers = new LeasedRunners<Mailbox, MailboxReader>(
+      leases,
+      {
+        noun: 'mailbox',
+        wanted: () => store.readable(),
+        idOf: (mailbox) => mailbox.id,
+        // update() takes new settings in place when it can; true means reconnect with them.
+        changed: (reader, mailbox) => reader.update(mailbox),
+        start: (mailbox) => {
+          const reader = new MailboxReader(mailbox, { config, store, ingest, events: this.events!, logger });
+          reader.start();
+          return reader;
+        },
+        describe: (mailbox) => ({ mailbox: mailbox.address }),
+      },
+      { refreshMs: config.EMAIL_MAILBOX_REFRESH_MS, leaseTtlMs: config.EMAIL_LEASE_TTL_MS },
+      MailboxSupervisor.name,
+    );
   }
 
   /** Mailbox ids this replica reads right now. */
   get reading(): string[] {
-    return [...this.readers.keys()];
+    return this.readers.running;
   }
 
   async onApplicationBootstrap(): Promise<void> {
     this.events = { inbound: this.openEvents(QueueName.Inbound), delivery: this.openEvents(QueueName.Delivery) };
     await Promise.all([this.events.inbound.waitUntilReady(), this.events.delivery.waitUntilReady()]);
-    this.refreshTimer = setInterval(() => void this.refresh(), this.config.EMAIL_MAILBOX_REFRESH_MS);
-    this.renewTimer = setInterval(() => void this.renew(), Math.max(1_000, Math.floor(this.config.EMAIL_LEASE_TTL_MS / 3)));
-    await this.refresh();
+    await this.readers.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    clearInterval(this.refreshTimer);
-    clearInterval(this.renewTimer);
-    await this.refreshing;
-    await Promise.all([...this.readers.keys()].map((id) => this.stopReader(id)));
+    await this.readers.stop();
     await Promise.all([this.events?.inbound.close().catch(() => undefined), this.events?.delivery.close().catch(() => undefined)]);
     for (const connection of this.eventsConnections) connection.disconnect();
+  }
+
+  /** Re-reads the mailbox list and starts or stops readers. */
+  refresh(): Promise<void> {
+    return this.readers.refresh();
   }
 
   private openEvents(queue: QueueName): QueueEvents {
@@ -70,64 +84,5 @@ export class MailboxSupervisor implements OnApplicationBootstrap, BeforeApplicat
     const events = new QueueEvents(queue, { connection, prefix: this.config.QUEUE_PREFIX });
     events.on('error', (err) => this.logger.warn({ queue, err: err.message }, 'queue events reader error'));
     return events;
-  }
-
-  /** Re-reads the mailbox list and starts or stops readers; one refresh at a time. */
-  refresh(): Promise<void> {
-    this.refreshing ??= this.doRefresh()
-      .catch((err: unknown) => this.logger.warn({ err: (err as Error).message }, 'could not refresh the mailbox list'))
-      .finally(() => (this.refreshing = undefined));
-    return this.refreshing;
-  }
-
-  private async doRefresh(): Promise<void> {
-    if (this.stopping) return;
-    const wanted = await this.store.readable();
-    const ids = new Set(wanted.map((m) => m.id));
-    for (const id of this.readers.keys()) if (!ids.has(id)) await this.stopReader(id);
-    for (const mailbox of wanted) {
-      const reader = this.readers.get(mailbox.id);
-      if (reader) {
-        if (reader.update(mailbox)) {
-          // New settings (host, password, folder): reconnect with them.
-          await reader.stop();
-          this.startReader(mailbox.id, mailbox);
-        }
-        continue;
-      }
-      if (await this.leases.acquire(mailbox.id)) this.startReader(mailbox.id, mailbox);
-    }
-  }
-
-  private startReader(id: string, mailbox: Parameters<MailboxReader['update']>[0]): void {
-    const reader = new MailboxReader(mailbox, {
-      config: this.config,
-      store: this.store,
-      ingest: this.ingest,
-      events: this.events!,
-      logger: this.pino.logger.child({ context: 'MailboxReader' }),
-    });
-    this.readers.set(id, reader);
-    this.logger.log({ mailbox: mailbox.address }, 'took the lease of a mailbox');
-    reader.start();
-  }
-
-  private async stopReader(id: string): Promise<void> {
-    const reader = this.readers.get(id);
-    this.readers.delete(id);
-    await reader?.stop();
-    await this.leases.release(id).catch(() => undefined);
-  }
-
-  private async renew(): Promise<void> {
-    for (const id of [...this.readers.keys()]) {
-      const held = await this.leases.renew(id).catch(() => false);
-      if (!held) {
-        this.logger.warn({ mailbox: id }, 'lost the lease of a mailbox; stopping its reader');
-        const reader = this.readers.get(id);
-        this.readers.delete(id);
-        await reader?.stop();
-      }
-    }
   }
 }

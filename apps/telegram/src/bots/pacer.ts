@@ -31,6 +31,13 @@ local until_ = now + tonumber(ARGV[1])
 if until_ > tonumber(redis.call('GET', KEYS[1]) or '0') then redis.call('SET', KEYS[1], until_, 'PX', tonumber(ARGV[1]) + 1000) end
 return until_`;
 
+/**
+ * Slots are spaced this much wider than the limits: two sends a full interval apart leave at
+ * different moments of their HTTP requests, and a few milliseconds of jitter must not put them
+ * inside one second at Telegram's end.
+ */
+const HEADROOM = 0.05;
+
 /** Either go after `waitMs`, or the slot is too far off: come back in `retryInMs`. */
 export type PaceResult = { waitMs: number } | { retryInMs: number };
 
@@ -49,8 +56,8 @@ export class Pacer {
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(TELEGRAM_CONFIG) private readonly config: TelegramConfig,
   ) {
-    this.chatInterval = Math.ceil(1000 / config.TELEGRAM_CHAT_RATE_PER_SECOND);
-    this.botInterval = Math.ceil(1000 / config.TELEGRAM_BOT_RATE_PER_SECOND);
+    this.chatInterval = Math.ceil((1000 / config.TELEGRAM_CHAT_RATE_PER_SECOND) * (1 + HEADROOM));
+    this.botInterval = Math.ceil((1000 / config.TELEGRAM_BOT_RATE_PER_SECOND) * (1 + HEADROOM));
   }
 
   private key(kind: 'bot' | 'chat', ...parts: string[]): string {
