@@ -7,3 +7,4 @@ export * from './observed-worker-host.js';
 export * from './check-redis.js';
 export * from './lease.js';
 export * from './leased-runners.js';
+export * from './send-slots.js';

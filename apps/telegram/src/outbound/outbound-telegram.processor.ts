@@ -23,6 +23,8 @@ type Part = { kind: 'text'; html: string; keyboard?: { text: string; callback_da
 const MAX_IN_WORKER_WAIT_MS = 2_000;
 /** Telegram's 429s on one reply before it is given up as failed (each waits its retry_after). */
 const MAX_RATE_LIMITED = 50;
+/** How often a reply waiting for the replies before it to the same chat looks again. */
+const TURN_POLL_MS = 250;
 /** How long the progress of a reply (the parts already sent) is kept. */
 const PROGRESS_TTL_S = 7 * 24 * 3_600;
 
@@ -44,6 +46,7 @@ export class OutboundTelegramProcessor extends ObservedWorkerHost {
     @InjectDataSource() private readonly ds: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
     @InjectQueue(QueueName.Delivery) private readonly delivery: Queue,
+    @InjectQueue(QueueName.OutboundTelegram) private readonly queue: Queue,
     private readonly store: BotStore,
     private readonly clients: BotClients,
     private readonly pacer: Pacer,
@@ -59,8 +62,11 @@ export class OutboundTelegramProcessor extends ObservedWorkerHost {
     const msg = parseJob(job, JobName.OutboundMessage);
     const chatId = msg.recipient.telegramId!;
     const progressKey = `${this.config.QUEUE_PREFIX}:tg-out:${msg.messageId}:${msg.attempt}`;
+    let orderKey: string | undefined;
     try {
       const bot = await this.botFor(msg);
+      orderKey = `${this.config.QUEUE_PREFIX}:tg-order:${bot.id}:${chatId}`;
+      await this.waitForTurn(job, token, orderKey, msg);
       const parts = partsOf(msg);
       const progress = await this.redis.hgetall(progressKey);
       let last = progress.last;
@@ -73,6 +79,7 @@ export class OutboundTelegramProcessor extends ObservedWorkerHost {
       const externalId = `${chatId}:${last ?? ''}`;
       await this.report(msg, { status: DeliveryStatus.Sent, externalId });
       await this.redis.del(progressKey);
+      await this.redis.zrem(orderKey, job.id!);
       this.logger.log({ messageId: msg.messageId, ticket: msg.ticketNumber, bot: bot.id, chatId, parts: parts.length }, 'reply sent');
       return { externalId };
     } catch (err) {
@@ -83,6 +90,7 @@ export class OutboundTelegramProcessor extends ObservedWorkerHost {
       if (permanent || lastAttempt) {
         await this.report(msg, { status: DeliveryStatus.Failed, reason });
         await this.redis.del(progressKey);
+        if (orderKey) await this.redis.zrem(orderKey, job.id!);
       }
       throw permanent ? new UnrecoverableError(reason) : err;
     }
@@ -95,6 +103,27 @@ export class OutboundTelegramProcessor extends ObservedWorkerHost {
     if (!bot.enabled) throw new Permanent(`the Telegram bot "${bot.name}" is disabled; enable it in the channel settings and retry`);
     if (bot.state === 'error') throw new Permanent(`the Telegram bot "${bot.name}" is in error; fix it in the channel settings and retry`);
     return bot;
+  }
+
+  /**
+   * Replies reach a chat in the order agents wrote them: each reply to a chat takes its place in
+   * the chat's line (a sorted set by creation time) and waits, as a delayed job, until the
+   * replies before it are sent or have failed for good. A reply whose job is gone (removed by
+   * hand, or finished without leaving the line) is taken out of the line by whoever finds it.
+   */
+  private async waitForTurn(job: Job, token: string | undefined, orderKey: string, msg: OutboundMessage): Promise<void> {
+    await this.redis.multi().zadd(orderKey, 'NX', Date.parse(msg.createdAt), job.id!).expire(orderKey, PROGRESS_TTL_S).exec();
+    for (;;) {
+      const [head] = await this.redis.zrange(orderKey, 0, 0);
+      if (!head || head === job.id) return;
+      const state = await this.queue.getJobState(head);
+      if (state === 'unknown' || state === 'completed' || state === 'failed') {
+        await this.redis.zrem(orderKey, head);
+        continue;
+      }
+      await job.moveToDelayed(Date.now() + TURN_POLL_MS, token);
+      throw new DelayedError();
+    }
   }
 
   /** Sleeps for a near slot; a far one (a busy chat) delays the job rather than hold a worker. */
