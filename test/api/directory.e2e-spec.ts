@@ -218,10 +218,10 @@ describe('directory API: groups, companies, contacts, statuses (real Postgres + 
         managerId: adminId,
         manager: { id: adminId, name: 'Administrator', email: ADMIN.email },
         identities: [
-          { id: expect.any(String), kind: 'email', value: 'jane.doe@example.org', createdAt: expect.any(String) },
-          { id: expect.any(String), kind: 'phone', value: '+442071838750', createdAt: expect.any(String) },
+          { id: expect.any(String), kind: 'email', value: 'jane.doe@example.org', optedOutAt: null, createdAt: expect.any(String) },
+          { id: expect.any(String), kind: 'phone', value: '+442071838750', optedOutAt: null, createdAt: expect.any(String) },
           // The Telegram name and @username come with the account's first message.
-          { id: expect.any(String), kind: 'telegram', value: '12345678', displayName: null, username: null, createdAt: expect.any(String) },
+          { id: expect.any(String), kind: 'telegram', value: '12345678', displayName: null, username: null, optedOutAt: null, createdAt: expect.any(String) },
         ],
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
@@ -328,8 +328,8 @@ describe('directory API: groups, companies, contacts, statuses (real Postgres + 
       expect(res.status).toBe(200);
       expect(res.body.name).toBe('Jane Roe');
       expect(res.body.identities).toEqual([
-        { id: email.id, kind: 'email', value: 'jane.doe@example.org', createdAt: expect.any(String) },
-        { id: expect.any(String), kind: 'phone', value: '+12024561111', createdAt: expect.any(String) },
+        { id: email.id, kind: 'email', value: 'jane.doe@example.org', optedOutAt: null, createdAt: expect.any(String) },
+        { id: expect.any(String), kind: 'phone', value: '+12024561111', optedOutAt: null, createdAt: expect.any(String) },
       ]);
       // The removed phone and Telegram id are free for another contact now.
       const other = await spec.post('/contacts', { identities: [{ kind: 'phone', value: '+442071838750' }, { kind: 'telegram', value: '12345678' }] });

@@ -34,13 +34,14 @@ describe('notification templates API (real Postgres)', () => {
     await core.close();
   });
 
-  it('lists the seeded English defaults: the acknowledgement on, the status notice on for resolved only, the Telegram resolution survey on', async () => {
+  it('lists the seeded English defaults: the acknowledgement on, the status notice on for resolved only (by SMS for none), the Telegram resolution survey on', async () => {
     const res = await spec.get('/notification-templates');
     expect(res.status).toBe(200);
-    expect(res.body.total).toBe(3);
+    expect(res.body.total).toBe(4);
     expect(res.body.items.map((t: { key: string; channel: string; enabled: boolean; statusKinds: string[] }) => [t.key, t.channel, t.enabled, t.statusKinds])).toEqual([
       ['ticket_created', 'email', true, []],
       ['status_changed', 'email', true, ['resolved']],
+      ['status_changed', 'sms', true, []],
       ['resolution_survey', 'telegram', true, []],
     ]);
     const created = res.body.items[0];

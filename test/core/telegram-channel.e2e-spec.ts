@@ -419,7 +419,7 @@ describe('Telegram channel in core (real Postgres, Redis, BullMQ)', () => {
       const renamed = await identity('701400');
       expect(renamed).toMatchObject({ display_name: 'Ann Renamed', username: null, name: 'Ann Tg' });
       const contact = (await admin.get(`/contacts/${renamed.contact_id}`)).body;
-      expect(contact.identities).toEqual([{ id: expect.any(String), kind: 'telegram', value: '701400', displayName: 'Ann Renamed', username: null, createdAt: expect.any(String) }]);
+      expect(contact.identities).toEqual([{ id: expect.any(String), kind: 'telegram', value: '701400', displayName: 'Ann Renamed', username: null, optedOutAt: null, createdAt: expect.any(String) }]);
 
       // A contact an agent created without a name takes the Telegram name with the customer's first message.
       const created = await admin.post('/contacts', { identities: [{ kind: 'telegram', value: '701401' }, { kind: 'email', value: 'nameless@example.org' }] });
@@ -427,7 +427,7 @@ describe('Telegram channel in core (real Postgres, Redis, BullMQ)', () => {
       await deliver(tgMessage('701401', { sender: { telegramId: '701401', displayName: 'Bob Tg', telegramUsername: 'bob' } }));
       expect(await identity('701401')).toMatchObject({ contact_id: created.body.id, display_name: 'Bob Tg', username: 'bob', name: 'Bob Tg' });
       const shown = (await admin.get(`/contacts/${created.body.id}`)).body.identities;
-      expect(shown.find((i: { kind: string }) => i.kind === 'email')).toEqual({ id: expect.any(String), kind: 'email', value: 'nameless@example.org', createdAt: expect.any(String) });
+      expect(shown.find((i: { kind: string }) => i.kind === 'email')).toEqual({ id: expect.any(String), kind: 'email', value: 'nameless@example.org', optedOutAt: null, createdAt: expect.any(String) });
     });
 
     it('adds the phone a Telegram customer shares, so their SMS and related tickets find the same contact', async () => {

@@ -46,9 +46,10 @@ describe('migrations (real Postgres)', () => {
       { name: '1st line', line: 1 },
       { name: '2nd line', line: 2 },
     ]);
-    expect(await ds.query(`SELECT key, channel, enabled, status_kinds::text[] AS kinds FROM notification_templates ORDER BY key DESC`)).toEqual([
+    expect(await ds.query(`SELECT key, channel, enabled, status_kinds::text[] AS kinds FROM notification_templates ORDER BY key DESC, channel`)).toEqual([
       { key: 'ticket_created', channel: 'email', enabled: true, kinds: [] },
       { key: 'status_changed', channel: 'email', enabled: true, kinds: ['resolved'] },
+      { key: 'status_changed', channel: 'sms', enabled: true, kinds: [] },
       { key: 'resolution_survey', channel: 'telegram', enabled: true, kinds: [] },
     ]);
   });

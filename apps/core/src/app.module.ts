@@ -13,6 +13,7 @@ import { AgentsModule } from './agents/agents.module.js';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { EmailChannelModule } from './channels/email/email-channel.module.js';
+import { SmsChannelModule } from './channels/sms/sms-channel.module.js';
 import { TelegramChannelModule } from './channels/telegram/telegram-channel.module.js';
 import { CompaniesModule } from './companies/companies.module.js';
 import { CORE_CONFIG, type CoreConfig } from './config.js';
@@ -89,6 +90,7 @@ export class AppModule {
         WebformsModule,
         EmailChannelModule,
         TelegramChannelModule,
+        SmsChannelModule,
         OutboxModule.forRoot({ workers }),
         NotificationsModule.forRoot({ workers }),
         ...(workers ? [InboundModule, CustomerEventsModule, SchedulerModule] : []),

@@ -36,6 +36,13 @@ export const coreEnvSchema = baseEnvSchema
     WEBFORM_PUBLIC_URL: envUrl(['http', 'https'], 'http://localhost:3001')
       .refine((v) => !/[?#]/.test(v), 'must not have a query or fragment')
       .transform((v) => v.replace(/\/+$/, '')),
+    /**
+     * Where SMS providers reach the SMS service (its webhooks), to show admins the URLs to set at
+     * Twilio and SMS.ru: `<this>/sms/<channel id>/…`. Kept without a trailing slash.
+     */
+    SMS_PUBLIC_URL: envUrl(['http', 'https'], 'http://localhost:3003')
+      .refine((v) => !/[?#]/.test(v), 'must not have a query or fragment')
+      .transform((v) => v.replace(/\/+$/, '')),
   })
   .transform((c) => ({ ...c, DB_POOL_SIZE: c.DB_POOL_SIZE || c.INBOUND_CONCURRENCY + c.DELIVERY_CONCURRENCY + 8 }));
 

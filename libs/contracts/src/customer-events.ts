@@ -26,6 +26,9 @@ const base = {
  * - `rating`: 1–5 for the ticket, stored on it (a later rating replaces an earlier one).
  * - `contact-shared`: the customer shared their own phone number (`sender.phone`, with the
  *   channel's identity beside it); it is added to their contact unless another contact has it.
+ * - `opt-out`: the customer asked for no more messages on this channel (an SMS "STOP"), or
+ *   (`optedOut: false`) for them again ("START"); kept on the sender's identity of the channel.
+ *   Nothing automatic is sent to an opted-out identity, and replies to it fail with that reason.
  */
 export const customerEventSchema = z.discriminatedUnion('type', [
   z
@@ -59,6 +62,13 @@ export const customerEventSchema = z.discriminatedUnion('type', [
     })
     .strict()
     .refine((e) => Boolean(e.sender.phone), { message: 'a shared contact needs sender.phone', path: ['sender', 'phone'] }),
+  z
+    .object({
+      ...base,
+      type: z.literal('opt-out'),
+      optedOut: z.boolean(),
+    })
+    .strict(),
 ]);
 
 export type CustomerEvent = z.infer<typeof customerEventSchema>;

@@ -156,6 +156,9 @@ export const deliveryReportSchema = z
      * with that local part. Replies that reference one thread to this message.
      */
     aliases: z.array(shortText(998)).max(10).optional(),
+    /** What the message took on the wire, for channels that count it (SMS: segments and their encoding). */
+    segments: z.number().int().min(1).max(255).optional(),
+    encoding: z.enum(['gsm7', 'ucs2']).optional(),
     reason: z.string().max(2000).optional(),
     /** The OutboundMessage attempt this report is about; reports on an earlier attempt are stale. */
     attempt: z.number().int().min(1).max(1000).default(1),

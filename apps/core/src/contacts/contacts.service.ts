@@ -16,6 +16,8 @@ export interface IdentityView {
   /** Telegram identities only: the account's name and @username (without the @) as its latest message showed them. */
   displayName?: string | null;
   username?: string | null;
+  /** When the customer opted out of messages on this identity (an SMS STOP); null while they may be written to. */
+  optedOutAt: Date | null;
   createdAt: Date;
 }
 
@@ -204,6 +206,7 @@ export function toContactView(c: Contact): ContactView {
         kind: i.kind,
         value: i.value,
         ...(i.kind === IdentityKind.Telegram ? { displayName: i.displayName, username: i.username } : {}),
+        optedOutAt: i.optedOutAt,
         createdAt: i.createdAt,
       }))
       .sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.value.localeCompare(b.value)),

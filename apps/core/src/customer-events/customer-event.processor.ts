@@ -5,7 +5,7 @@ import type { Job } from 'bullmq';
 import { CustomerEventsService, type CustomerEventResult } from './customer-events.service.js';
 
 /**
- * Consumes `customer-events`: edits, resolution-survey answers and ratings from the channels. A
+ * Consumes `customer-events`: edits, resolution-survey answers, ratings, shared phones and opt-outs from the channels. A
  * malformed event fails for good (parseJob); an edit of a message not stored yet throws and is
  * retried with the job's backoff; an event the sender may not make completes as `ignored`.
  */

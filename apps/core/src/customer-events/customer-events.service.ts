@@ -50,7 +50,8 @@ interface LockedTicket extends TicketClock {
 
 /**
  * Applies what customers do besides writing (CustomerEvent): editing a message, answering the
- * resolution survey, rating a ticket, sharing their phone number. Only the ticket's contact (for an edit: the message's
+ * resolution survey, rating a ticket, sharing their phone number, opting out of (or back in to)
+ * messages on a channel. Only the ticket's contact (for an edit: the message's
  * author) may; the sender is recognised by the identity the channel proves (the Telegram user id
  * on Telegram), never by a phone or e-mail address the sender merely states. Anyone else's event
  * is logged and ignored, not retried.
@@ -81,6 +82,8 @@ export class CustomerEventsService {
           return this.rate(em, e, kind, value);
         case 'contact-shared':
           return this.shareContact(em, e, kind, value);
+        case 'opt-out':
+          return this.optOut(em, e, kind, value);
         default:
           return Promise.resolve(unknownType(e));
       }
@@ -188,6 +191,51 @@ export class CustomerEventsService {
     return { outcome: 'ignored', reason: `the phone number ${phone} belongs to another contact (${owner?.contactId}); not added to ${contact.id}` };
   }
 
+  /**
+   * The customer asked for no more messages on this channel (an SMS STOP: `optedOut: true`), or
+   * for them again (START: `false`). Kept on the sender's identity of the channel's kind as
+   * `opted_out_at` (the event's time). A STOP from a sender no contact has yet creates the contact
+   * (as a shared contact does), so their later messages, and agents adding the number, find it
+   * opted out; a START from an unknown sender has nothing to undo. An event older than the last
+   * one applied (`opt_out_changed_at`) changes nothing, so a late STOP never overrides a newer
+   * START. The change is noted in the history of the contact's latest ticket that is not closed.
+   */
+  private async optOut(em: EntityManager, e: Of<'opt-out'>, kind: IdentityKind, value: string): Promise<CustomerEventResult> {
+    const at = new Date(e.at);
+    let identity = await lockIdentity(em, kind, value);
+    if (!identity) {
+      if (!e.optedOut) return { outcome: 'unchanged', reason: `no contact has the ${kind} ${value}: nothing to opt in` };
+      const sender = { ...nativeSender(e.sender, kind, value), ...(e.sender.displayName ? { displayName: e.sender.displayName } : {}) };
+      await resolveContact(em, sender, e.channel, undefined, e.channel === Channel.Telegram ? telegramProfile(e.sender) : undefined);
+      identity = await lockIdentity(em, kind, value);
+      if (!identity) throw new Error(`the ${kind} identity ${value} was not created`);
+    }
+    if (identity.optOutChangedAt && at.getTime() < new Date(identity.optOutChangedAt).getTime()) {
+      return { outcome: 'unchanged', reason: 'a later opt-out or opt-in is applied already' };
+    }
+    if ((identity.optedOutAt !== null) === e.optedOut) {
+      // Already so: only remember the newer time, so an older opposite event arriving later is not applied.
+      await em.query(`UPDATE contact_identities SET opt_out_changed_at = $2 WHERE id = $1`, [identity.id, at]);
+      return { outcome: 'unchanged' };
+    }
+    await em.query(`UPDATE contact_identities SET opted_out_at = $2, opt_out_changed_at = $3 WHERE id = $1`, [identity.id, e.optedOut ? at : null, at]);
+    const [ticket] = await em.query<{ id: string }[]>(
+      `SELECT id FROM tickets WHERE contact_id = $1 AND status_kind <> 'closed' ORDER BY updated_at DESC, id DESC LIMIT 1`,
+      [identity.contactId],
+    );
+    if (ticket) {
+      await recordEvents(em, [
+        {
+          ticketId: ticket.id,
+          actor: contactActor(identity.contactId),
+          kind: e.optedOut ? 'opted_out' : 'opted_in',
+          data: { channel: e.channel, channelAccountId: e.channelAccountId, identity: { kind, value }, at: e.at },
+        },
+      ]);
+    }
+    return { outcome: 'applied', ...(ticket ? { ticketId: ticket.id } : {}) };
+  }
+
   /** The ticket, locked (as an agent's change would lock it), if the sender is its contact. */
   private async lockTicket(em: EntityManager, ticketId: string, kind: IdentityKind, value: string): Promise<LockedTicket | CustomerEventResult> {
     const [t] = await em.query<LockedTicket[]>(
@@ -219,6 +267,23 @@ export class CustomerEventsService {
     this.logger.warn({ type: e.type, channel: e.channel, channelAccountId: e.channelAccountId, eventId: e.eventId, ticketId }, `customer event ignored: ${reason}`);
     return { outcome: 'ignored', ...(ticketId ? { ticketId } : {}), reason };
   }
+}
+
+interface LockedIdentity {
+  id: string;
+  contactId: string;
+  optedOutAt: Date | null;
+  optOutChangedAt: Date | null;
+}
+
+/** The identity row, locked against a concurrent opt-out/opt-in of the same identity. */
+async function lockIdentity(em: EntityManager, kind: IdentityKind, value: string): Promise<LockedIdentity | undefined> {
+  const [row] = await em.query<LockedIdentity[]>(
+    `SELECT id, contact_id AS "contactId", opted_out_at AS "optedOutAt", opt_out_changed_at AS "optOutChangedAt"
+       FROM contact_identities WHERE kind = $1 AND value = $2 FOR UPDATE`,
+    [kind, value],
+  );
+  return row;
 }
 
 /** The sender reduced to the identity the channel proves. */

@@ -38,14 +38,14 @@ export class NotificationTemplatesController {
   @Get()
   @ApiOperation({
     summary: 'List the notification templates',
-    description: 'One per notification and channel: `ticket_created` and `status_changed` for `email`, `resolution_survey` for `telegram`.',
+    description: 'One per notification and channel: `ticket_created` and `status_changed` for `email`, `status_changed` for `sms`, `resolution_survey` for `telegram`.',
   })
   list() {
     return this.templates.list();
   }
 
   @Get(':key')
-  @ApiOperation({ summary: 'One notification template', description: '`channel` query parameter (`email`, `telegram`), default `email`.' })
+  @ApiOperation({ summary: 'One notification template', description: '`channel` query parameter (`email`, `telegram`, `sms`), default `email`.' })
   get(@Param('key', KeyPipe) key: NotificationKey, @Query(ChannelPipe) q: ChannelQuery) {
     return this.templates.get(key, q.channel);
   }
@@ -58,7 +58,7 @@ export class NotificationTemplatesController {
     description:
       `Handlebars; placeholders: ${PLACEHOLDER_LIST}; helpers: if, unless, each, with, lookup, eq. ` +
       'A template that does not parse, names an unknown placeholder or helper, or fails to render is a 400 with the reason. ' +
-      '`statusKinds` (status_changed only): the status kinds that send it. Telegram templates are plain text: no `bodyHtml`.',
+      '`statusKinds` (status_changed only): the status kinds that send it (the SMS one sends nothing until some are listed). Telegram and SMS templates are plain text: no `bodyHtml`.',
   })
   update(
     @Param('key', KeyPipe) key: NotificationKey,

@@ -47,10 +47,9 @@ export class NotificationTemplatesService {
         { path: 'statusKinds', message: `only ${NotificationKey.StatusChanged} is sent on status changes` },
       ]);
     }
-    if (patch.bodyHtml && channel === NotificationChannel.Telegram) {
-      throw new DomainException(ErrorCode.ValidationFailed, 'invalid notification template: bodyHtml: Telegram messages are sent as plain text (bodyText)', 400, [
-        { path: 'bodyHtml', message: 'Telegram messages are sent as plain text (bodyText)' },
-      ]);
+    if (patch.bodyHtml && channel !== NotificationChannel.Email) {
+      const message = `${channel === NotificationChannel.Sms ? 'SMS are' : 'Telegram messages are'} sent as plain text (bodyText)`;
+      throw new DomainException(ErrorCode.ValidationFailed, `invalid notification template: bodyHtml: ${message}`, 400, [{ path: 'bodyHtml', message }]);
     }
     const sets: string[] = [];
     const params: unknown[] = [key, channel, agent.id];
@@ -81,7 +80,7 @@ export class NotificationTemplatesService {
       {
         subject: input.subject ?? stored.subject,
         bodyText: input.bodyText ?? stored.bodyText,
-        bodyHtml: channel === NotificationChannel.Telegram ? null : input.bodyHtml === undefined ? stored.bodyHtml : input.bodyHtml,
+        bodyHtml: channel !== NotificationChannel.Email ? null : input.bodyHtml === undefined ? stored.bodyHtml : input.bodyHtml,
       },
       sampleContext(kind),
     );

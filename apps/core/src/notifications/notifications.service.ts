@@ -51,8 +51,12 @@ interface TicketFacts {
   companyName: string | null;
   /** The contact's e-mail addresses, oldest first, without our own mailboxes' addresses. */
   emails: string[];
+  /** The contact's phone numbers (E.164), oldest first. */
+  phones: string[];
   /** The contact's Telegram user ids, oldest first. */
   telegrams: string[];
+  /** The contact's identities whose owner opted out of messages on them, as `<kind>:<value>`. */
+  optedOut: string[];
   /** Whether the ticket got a resolution survey in the last SURVEY_QUIET_SECONDS. */
   recentSurvey: boolean;
   /** The ticket's first message: a customer's public e-mail for a ticket the customer opened by mail. */
@@ -69,7 +73,8 @@ const MAX_REFERENCES = 20;
 const FACTS_SQL = `
   SELECT t.id, t.number::int AS number, t.subject, t.type, t.status_key AS "statusKey", t.status_kind AS "statusKind", s.name AS "statusName",
          t.contact_id AS "contactId", c.name AS "contactName", co.name AS "companyName",
-         coalesce(ids.emails, '{}') AS emails, coalesce(tg.ids, '{}') AS telegrams,
+         coalesce(ids.emails, '{}') AS emails, coalesce(ids.phones, '{}') AS phones, coalesce(ids.telegrams, '{}') AS telegrams,
+         coalesce(ids.opted_out, '{}') AS "optedOut",
          EXISTS (SELECT 1 FROM messages m WHERE m.ticket_id = t.id AND m.created_at > now() - interval '${SURVEY_QUIET_SECONDS} seconds'
                     AND m.metadata->>'notification' = '${NotificationKey.ResolutionSurvey}') AS "recentSurvey",
          first.direction AS "firstDirection", first.channel AS "firstChannel",
@@ -82,13 +87,13 @@ const FACTS_SQL = `
     LEFT JOIN contacts c ON c.id = t.contact_id
     LEFT JOIN companies co ON co.id = coalesce(c.company_id, t.company_id)
     LEFT JOIN LATERAL (
-      SELECT array_agg(ci.value ORDER BY ci.created_at, ci.id) AS emails FROM contact_identities ci
-       WHERE ci.contact_id = t.contact_id AND ci.kind = 'email' AND NOT EXISTS (SELECT 1 FROM mailboxes mb WHERE mb.address = ci.value)
+      SELECT array_agg(ci.value ORDER BY ci.created_at, ci.id) FILTER (WHERE ci.kind = 'email') AS emails,
+             array_agg(ci.value ORDER BY ci.created_at, ci.id) FILTER (WHERE ci.kind = 'phone') AS phones,
+             array_agg(ci.value ORDER BY ci.created_at, ci.id) FILTER (WHERE ci.kind = 'telegram') AS telegrams,
+             array_agg(ci.kind::text || ':' || ci.value) FILTER (WHERE ci.opted_out_at IS NOT NULL) AS opted_out
+        FROM contact_identities ci
+       WHERE ci.contact_id = t.contact_id AND (ci.kind <> 'email' OR NOT EXISTS (SELECT 1 FROM mailboxes mb WHERE mb.address = ci.value))
     ) ids ON true
-    LEFT JOIN LATERAL (
-      SELECT array_agg(ci.value ORDER BY ci.created_at, ci.id) AS ids FROM contact_identities ci
-       WHERE ci.contact_id = t.contact_id AND ci.kind = 'telegram'
-    ) tg ON true
     LEFT JOIN LATERAL (
       SELECT m.direction, m.channel FROM messages m WHERE m.ticket_id = t.id ORDER BY m.created_at, m.id LIMIT 1
     ) first ON true
@@ -105,9 +110,23 @@ const FACTS_SQL = `
     ) thread ON true
    WHERE t.id = ANY($1::uuid[])`;
 
+/** The identity kind each notification channel addresses, as ContactAddresses and `optedOut` name it. */
+const ADDRESS_KIND = {
+  [NotificationChannel.Email]: 'email',
+  [NotificationChannel.Sms]: 'phone',
+  [NotificationChannel.Telegram]: 'telegram',
+} as const;
+
+const OUTBOUND_CHANNEL = {
+  [NotificationChannel.Email]: Channel.Email,
+  [NotificationChannel.Sms]: Channel.Sms,
+  [NotificationChannel.Telegram]: Channel.Telegram,
+} as const;
+
 /**
  * Automatic messages to customers from the notification templates: by e-mail the acknowledgement
- * of a new ticket and the status-change notice, on Telegram the resolution survey. Each one is an
+ * of a new ticket and the status-change notice, by SMS the status-change notice, on Telegram the
+ * resolution survey. Each one is an
  * ordinary outbound message (author `system`, `autoSubmitted`) written with its outbox row in the
  * caller's transaction, so it goes out exactly like an agent's reply and shows its delivery state
  * on the ticket.
@@ -117,7 +136,10 @@ const FACTS_SQL = `
  * mailboxes); when the customer's latest message was automatic (auto-reply, bounce, list mail, a
  * sender storm); on internal tickets. The e-mail service caps automatic mail per recipient on
  * top of this. The resolution survey goes only to a customer whose latest public message on the
- * ticket came by Telegram, to that chat, and not again within SURVEY_QUIET_SECONDS.
+ * ticket came by Telegram, to that chat, and not again within SURVEY_QUIET_SECONDS; the SMS
+ * status notice only to a customer whose latest public message came by SMS, from the number they
+ * wrote to. Nothing goes to an identity whose owner opted out of messages on it (an SMS STOP):
+ * the outcome is `opted_out`.
  */
 @Injectable()
 export class NotificationsService {
@@ -128,10 +150,10 @@ export class NotificationsService {
     private readonly outbox: OutboxService,
   ) {}
 
-  /** Whether an agent's move to `kind` sends the status notification (one query; for skipping the work early). */
-  async sendsOnStatus(em: EntityManager, kind: StatusKind): Promise<boolean> {
+  /** Whether an agent's move to `kind` sends the status notification on `channel` (one query; for skipping the work early). */
+  async sendsOnStatus(em: EntityManager, kind: StatusKind, channel = NotificationChannel.Email): Promise<boolean> {
     if (!this.config.NOTIFICATIONS_ENABLED) return false;
-    const t = await this.template(em, NotificationKey.StatusChanged, NotificationChannel.Email);
+    const t = await this.template(em, NotificationKey.StatusChanged, channel);
     return Boolean(t?.enabled && t.statusKinds.includes(kind));
   }
 
@@ -164,7 +186,7 @@ export class NotificationsService {
       const { route } = decided;
       let rendered: ReturnType<typeof renderTemplate>;
       try {
-        // Telegram messages are plain text: an HTML body would not be used.
+        // Telegram messages and SMS are plain text: an HTML body would not be used.
         rendered = renderTemplate(channel === NotificationChannel.Email ? template : { ...template, bodyHtml: null }, context(t, channel, route.address));
       } catch (err) {
         this.logger.error({ ticket: t.number, key, err: (err as Error).message }, 'notification template failed to render; nothing sent');
@@ -174,6 +196,7 @@ export class NotificationsService {
       const id = randomUUID();
       const html = rendered.html ? sanitizeMessageHtml(rendered.html) : undefined;
       const email = route.channel === Channel.Email;
+      const recipient = email ? { email: route.address } : route.channel === Channel.Sms ? { phone: route.address } : { telegramId: route.address };
       const payload: OutboundMessage = {
         v: 1,
         messageId: id,
@@ -181,7 +204,7 @@ export class NotificationsService {
         ticketNumber: t.number,
         channel: route.channel,
         ...(route.channelAccountId ? { channelAccountId: route.channelAccountId } : {}),
-        recipient: { ...(email ? { email: route.address } : { telegramId: route.address }), ...(t.contactName ? { displayName: t.contactName } : {}) },
+        recipient: { ...recipient, ...(t.contactName ? { displayName: t.contactName } : {}) },
         subject: rendered.subject,
         text: rendered.text,
         ...(html ? { html } : {}),
@@ -253,6 +276,8 @@ export class NotificationsService {
     if (key === NotificationKey.TicketCreated && (t.firstDirection !== MessageDirection.Inbound || t.firstChannel !== ChannelKind.Email)) {
       return { state: AcknowledgementState.NotApplicable };
     }
+    // The SMS notice goes where the customer talks to us: only when their latest public message came by SMS.
+    if (channel === NotificationChannel.Sms && t.last?.channel !== ChannelKind.Sms) return { state: AcknowledgementState.NotApplicable };
     if (key === NotificationKey.ResolutionSurvey) {
       // Asked where the customer is talking to us: only when their latest public message came by Telegram.
       if (t.statusKind !== StatusKind.Resolved || t.last?.channel !== ChannelKind.Telegram) return { state: AcknowledgementState.NotApplicable };
@@ -260,11 +285,12 @@ export class NotificationsService {
     }
     if (t.type === TicketType.Internal || !t.contactId) return { state: AcknowledgementState.NotApplicable };
     if (t.last?.autoSubmitted) return { state: AcknowledgementState.AutoSubmitted };
-    const route =
-      channel === NotificationChannel.Telegram
-        ? chooseReplyRoute({ email: [], phone: [], telegram: t.telegrams }, t.last ?? undefined, Channel.Telegram)
-        : chooseReplyRoute({ email: t.emails, phone: [], telegram: [] }, t.last ?? undefined, Channel.Email);
+    const kind = ADDRESS_KIND[channel];
+    const addresses = { email: [] as string[], phone: [] as string[], telegram: [] as string[], [kind]: { email: t.emails, phone: t.phones, telegram: t.telegrams }[kind] };
+    const route = chooseReplyRoute(addresses, t.last ?? undefined, OUTBOUND_CHANNEL[channel]);
     if ('error' in route) return { state: AcknowledgementState.NoAddress };
+    // Addressed as a reply would be; never to an identity whose owner opted out of messages on it.
+    if (t.optedOut.includes(`${kind}:${route.address}`)) return { state: AcknowledgementState.OptedOut };
     return { route };
   }
 

@@ -2,7 +2,10 @@ import { NOTIFICATION_TEMPLATE_DEFAULTS, StatusKind } from '@switchboard/db';
 import { updateNotificationTemplateSchema } from './notification-templates.schemas.js';
 import { renderTemplate, sampleContext, templateProblem } from './templates.js';
 
-const defaults = Object.fromEntries(NOTIFICATION_TEMPLATE_DEFAULTS.map((t) => [t.key, { subject: t.subject, bodyText: t.bodyText, bodyHtml: null }]));
+const texts = (channel: string) =>
+  Object.fromEntries(NOTIFICATION_TEMPLATE_DEFAULTS.filter((t) => t.channel === channel).map((t) => [t.key, { subject: t.subject, bodyText: t.bodyText, bodyHtml: null }]));
+const defaults = { ...texts('telegram'), ...texts('email') };
+const smsDefaults = texts('sms');
 
 describe('notification templates: rendering', () => {
   it('renders the acknowledgement with the number, the subject and the contact', () => {
@@ -30,6 +33,23 @@ describe('notification templates: rendering', () => {
     // The {{#if}} lines leave no blank lines behind.
     expect(render(StatusKind.Resolved).text).not.toMatch(/\n{3,}/);
     expect(render(StatusKind.Resolved).text.split('\n')[2]).toMatch(/^We consider/);
+  });
+
+  it('words the SMS status notice by kind, short enough for one GSM-7 segment', () => {
+    const render = (kind: StatusKind) => renderTemplate(smsDefaults.status_changed, sampleContext(kind));
+    expect(render(StatusKind.Resolved)).toEqual({ subject: 'Request #1042: Resolved', text: 'Your request #1042 has been resolved. Reply to this SMS to reopen it.' });
+    expect(render(StatusKind.Closed).text).toBe('Your request #1042 has been closed.');
+    expect(render(StatusKind.Pending).text).toBe('We need more information about your request #1042. Please reply to this SMS.');
+    expect(render(StatusKind.OnHold).text).toBe('Your request #1042 is on hold. We will get back to you.');
+    expect(render(StatusKind.Open).text).toBe('Your request #1042 is now: Open.');
+    for (const kind of Object.values(StatusKind)) {
+      const ctx = sampleContext(kind);
+      ctx.ticket.number = 10 ** 15;
+      const { text } = renderTemplate(smsDefaults.status_changed, ctx);
+      // GSM 03.38 basic characters only (the sample's status name aside), within 160 of them.
+      expect(text).toMatch(/^[A-Za-z0-9 #.:,]+$/);
+      expect(text.length).toBeLessThanOrEqual(160);
+    }
   });
 
   it('does not escape text, escapes values in HTML', () => {

@@ -47,16 +47,33 @@ export class DeliveryService {
           this.logger.warn({ messageId: report.messageId, status: report.status }, 'delivery report for a message that does not exist');
           return 'unknown_message';
         }
-        // A late report's aliases still name the sent message: replies may reference them.
+        // A late report's aliases and segment count still describe the sent message.
         await this.storeAliases(em, report);
+        await this.storeWireFacts(em, report);
         return 'stale';
       }
       await this.storeAliases(em, report);
+      await this.storeWireFacts(em, report);
       if (report.status === DeliveryStatus.Failed) {
         await recordEvents(em, [{ ticketId: row.ticket_id, actor: SYSTEM, kind: 'delivery_failed', data: { messageId: row.id, reason: report.reason } }]);
       }
       return 'applied';
     });
+  }
+
+  /**
+   * What the message took on the wire (SMS: `segments` and their `encoding`), kept in
+   * `metadata.sms` and merged with what an earlier report said. A report about an earlier attempt
+   * (a retry resent it) is not kept.
+   */
+  private async storeWireFacts(em: EntityManager, report: DeliveryReport): Promise<void> {
+    const facts = { ...(report.segments !== undefined ? { segments: report.segments } : {}), ...(report.encoding ? { encoding: report.encoding } : {}) };
+    if (Object.keys(facts).length === 0) return;
+    await em.query(
+      `UPDATE messages SET metadata = jsonb_set(coalesce(metadata, '{}'::jsonb), '{sms}', coalesce(metadata->'sms', '{}'::jsonb) || $2::jsonb)
+        WHERE id = $1 AND direction = 'outbound' AND COALESCE((metadata #>> '{outbound,attempt}')::int, 1) <= $3`,
+      [report.messageId, JSON.stringify(facts), report.attempt],
+    );
   }
 
   private async storeAliases(em: EntityManager, report: DeliveryReport): Promise<void> {

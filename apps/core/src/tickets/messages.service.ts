@@ -7,13 +7,14 @@ import {
   JobName,
   outboundJobId,
   outboundQueueFor,
+  type OutboundChannel,
   type OutboundMessage,
 } from '@switchboard/contracts';
-import { ActorKind, ChannelKind, MessageDirection, TicketType, Visibility } from '@switchboard/db';
+import { ActorKind, ChannelKind, IdentityKind, MessageDirection, TicketType, Visibility } from '@switchboard/db';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthAgent } from '../auth/auth.decorators.js';
 import { queryRows } from '../database/sql.js';
-import { recordEvents, type Actor, type HistoryEvent } from '../history/history.js';
+import { recordEvents, SYSTEM, type Actor, type HistoryEvent } from '../history/history.js';
 import { OutboxService } from '../outbox/outbox.service.js';
 import { chooseReplyRoute, type ContactAddresses, type LastInbound } from './reply-channel.js';
 import type { AddMessageInput } from './tickets.schemas.js';
@@ -40,7 +41,7 @@ export class MessagesService {
     private readonly outbox: OutboxService,
   ) {}
 
-  async add(ticketId: string, input: AddMessageInput, agent: AuthAgent): Promise<{ id: string; visibility: Visibility; channel: string; deliveryStatus: DeliveryStatus | null; contactAddress: string | null }> {
+  async add(ticketId: string, input: AddMessageInput, agent: AuthAgent): Promise<AddedMessage> {
     const result = await this.ds.transaction(async (em) => {
       await this.lockTicket(em, ticketId);
       const events: HistoryEvent[] = [];
@@ -49,13 +50,13 @@ export class MessagesService {
           ? await this.insertNote(em, ticketId, agent, input.body, events, input.html, input.attachmentIds)
           : await this.insertPublicReply(em, ticketId, agent, input, events);
       await recordEvents(em, events);
-      const [row] = await em.query<{ id: string; visibility: Visibility; channel: string; deliveryStatus: DeliveryStatus | null; contactAddress: string | null }[]>(
-        `SELECT id, visibility, channel, delivery_status AS "deliveryStatus", contact_address AS "contactAddress" FROM messages WHERE id = $1`,
+      const [row] = await em.query<AddedMessage[]>(
+        `SELECT id, visibility, channel, delivery_status AS "deliveryStatus", delivery_error AS "deliveryError", contact_address AS "contactAddress" FROM messages WHERE id = $1`,
         [id],
       );
       return row;
     });
-    if (result.visibility === Visibility.Public) this.outbox.wake();
+    if (result.visibility === Visibility.Public && result.deliveryStatus === DeliveryStatus.Queued) this.outbox.wake();
     return result;
   }
 
@@ -69,6 +70,8 @@ export class MessagesService {
       if (!m) throw notFound('message', messageId);
       if (m.direction !== MessageDirection.Outbound || !m.payload) throw unprocessable('only outbound messages can be retried');
       if (m.delivery_status !== DeliveryStatus.Failed) throw conflict(`the message is ${m.delivery_status}; only failed messages can be retried`, 'not_failed');
+      const optedOut = await optedOutAt(em, m.payload);
+      if (optedOut) throw conflict(`${optOutReason(m.payload.channel, optedOut)}; it can be sent once they opt in again (START)`, MessageErrorCode.RecipientOptedOut);
       await em.query(`UPDATE messages SET delivery_status = 'queued', delivery_error = NULL, delivery_updated_at = now() WHERE id = $1`, [messageId]);
       const payload: OutboundMessage = { ...m.payload, attempt: (m.payload.attempt ?? 1) + 1 };
       await em.query(`UPDATE messages SET metadata = jsonb_set(metadata, '{outbound}', $2::jsonb) WHERE id = $1`, [messageId, JSON.stringify(payload)]);
@@ -106,17 +109,23 @@ export class MessagesService {
     const t = await this.ticket(em, ticketId);
     if (t.type === TicketType.Internal) throw unprocessable('this is an internal ticket: it has no customer to reply to; post an internal note', 'internal_ticket');
     if (!t.contactId) throw unprocessable('the ticket has no contact to reply to; set one or post an internal note', ErrorCode.NoReachableChannel);
-    const [addresses, lastInbound] = await Promise.all([this.addresses(em, t.contactId), this.lastInbound(em, ticketId)]);
+    const [{ addresses, optedOut }, lastInbound] = await Promise.all([this.addresses(em, t.contactId), this.lastInbound(em, ticketId)]);
     const route = chooseReplyRoute(addresses, lastInbound, input.channel);
     if ('error' in route) throw unprocessable(route.error, ErrorCode.NoReachableChannel);
+    if (route.channel === Channel.Sms && input.attachmentIds.length) {
+      throw unprocessable('an SMS cannot carry attachments: leave them out, or send them by e-mail (channel: email)', MessageErrorCode.AttachmentsNotSupported);
+    }
+    // The customer asked for no more messages there (an SMS STOP): the reply is kept, as failed, and not sent.
+    const stoppedAt = optedOut.get(`${KIND_OF[route.channel]}:${route.address}`);
+    const failure = stoppedAt ? optOutReason(route.channel, stoppedAt) : null;
 
     const html = input.html ? sanitizeMessageHtml(input.html) : undefined;
     const text = input.body || (html ? htmlToText(html) : '');
     const [m] = await em.query<{ id: string; created_at: Date }[]>(
       `INSERT INTO messages (ticket_id, direction, author_kind, author_agent_id, visibility, channel, channel_account_id, contact_address,
-                             thread_key, subject, text, html, delivery_status, delivery_updated_at, created_at)
-       VALUES ($1, 'outbound', 'agent', $2, 'public', $3, $4, $5, $6, $7, $8, $9, 'queued', now(), clock_timestamp()) RETURNING id, created_at`,
-      [ticketId, agent.id, route.channel, route.channelAccountId ?? null, route.address, route.threadKey ?? null, t.subject, text, html ?? null],
+                             thread_key, subject, text, html, delivery_status, delivery_updated_at, created_at, delivery_error)
+       VALUES ($1, 'outbound', 'agent', $2, 'public', $3, $4, $5, $6, $7, $8, $9, $10::delivery_status, now(), clock_timestamp(), $11) RETURNING id, created_at`,
+      [ticketId, agent.id, route.channel, route.channelAccountId ?? null, route.address, route.threadKey ?? null, t.subject, text, html ?? null, failure ? 'failed' : 'queued', failure],
     );
     await this.linkAttachments(em, m.id, ticketId, input.attachmentIds);
 
@@ -143,7 +152,7 @@ export class MessagesService {
     };
     // Kept with the message so a failed delivery can be retried with exactly what was sent.
     await em.query(`UPDATE messages SET metadata = jsonb_build_object('outbound', $2::jsonb) WHERE id = $1`, [m.id, JSON.stringify(payload)]);
-    await this.outbox.add(em, [{ queue: outboundQueueFor(route.channel), name: JobName.OutboundMessage, jobId: outboundJobId(m.id), payload }]);
+    if (!failure) await this.outbox.add(em, [{ queue: outboundQueueFor(route.channel), name: JobName.OutboundMessage, jobId: outboundJobId(m.id), payload }]);
     await em.query(
       `UPDATE tickets SET updated_at = now(),
               first_response_at = COALESCE(first_response_at, now()),
@@ -157,6 +166,7 @@ export class MessagesService {
       kind: 'message_added',
       data: { messageId: m.id, direction: MessageDirection.Outbound, visibility: Visibility.Public, channel: route.channel, to: route.address },
     });
+    if (failure) events.push({ ticketId, actor: SYSTEM, kind: 'delivery_failed', data: { messageId: m.id, reason: failure, optedOut: true } });
     return m.id;
   }
 
@@ -175,14 +185,19 @@ export class MessagesService {
     return t;
   }
 
-  private async addresses(em: EntityManager, contactId: string): Promise<ContactAddresses> {
-    const rows = await em.query<{ kind: keyof ContactAddresses; value: string }[]>(
-      `SELECT kind, value FROM contact_identities WHERE contact_id = $1 ORDER BY created_at, id`,
+  /** The contact's identities by kind, and when the opted-out ones opted out (by `<kind>:<value>`). */
+  private async addresses(em: EntityManager, contactId: string): Promise<{ addresses: ContactAddresses; optedOut: Map<string, Date> }> {
+    const rows = await em.query<{ kind: keyof ContactAddresses; value: string; optedOutAt: Date | null }[]>(
+      `SELECT kind, value, opted_out_at AS "optedOutAt" FROM contact_identities WHERE contact_id = $1 ORDER BY created_at, id`,
       [contactId],
     );
-    const out: ContactAddresses = { email: [], phone: [], telegram: [] };
-    for (const r of rows) out[r.kind].push(r.value);
-    return out;
+    const addresses: ContactAddresses = { email: [], phone: [], telegram: [] };
+    const optedOut = new Map<string, Date>();
+    for (const r of rows) {
+      addresses[r.kind].push(r.value);
+      if (r.optedOutAt) optedOut.set(`${r.kind}:${r.value}`, new Date(r.optedOutAt));
+    }
+    return { addresses, optedOut };
   }
 
   private async lastInbound(em: EntityManager, ticketId: string): Promise<LastInbound | undefined> {
@@ -222,3 +237,49 @@ export class MessagesService {
 }
 
 const agentActor = (agent: AuthAgent): Actor => ({ kind: ActorKind.Agent, agentId: agent.id });
+
+export interface AddedMessage {
+  id: string;
+  visibility: Visibility;
+  channel: string;
+  deliveryStatus: DeliveryStatus | null;
+  /** Why it failed at once: the customer opted out of messages on that address. */
+  deliveryError: string | null;
+  contactAddress: string | null;
+}
+
+export enum MessageErrorCode {
+  RecipientOptedOut = 'recipient_opted_out',
+  AttachmentsNotSupported = 'attachments_not_supported',
+}
+
+const KIND_OF: Record<OutboundChannel, IdentityKind> = {
+  [Channel.Email]: IdentityKind.Email,
+  [Channel.Sms]: IdentityKind.Phone,
+  [Channel.Telegram]: IdentityKind.Telegram,
+};
+
+const OPT_OUT_WHAT: Record<OutboundChannel, string> = {
+  [Channel.Email]: 'e-mail',
+  [Channel.Sms]: 'SMS (STOP)',
+  [Channel.Telegram]: 'Telegram messages',
+};
+
+/** `2025-03-01 14:02 UTC` */
+const utcMinute = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+/** The delivery error of a reply to an opted-out address, e.g. `the customer opted out of SMS (STOP) on 2025-03-01 14:02 UTC`. */
+export function optOutReason(channel: OutboundChannel, at: Date): string {
+  return `the customer opted out of ${OPT_OUT_WHAT[channel]} on ${utcMinute(at)}`;
+}
+
+/** When the recipient of an outbound payload opted out of messages on that address, or null. */
+async function optedOutAt(em: EntityManager, payload: OutboundMessage): Promise<Date | null> {
+  const value = payload.channel === Channel.Email ? payload.recipient.email?.toLowerCase() : payload.channel === Channel.Sms ? payload.recipient.phone : payload.recipient.telegramId;
+  if (!value) return null;
+  const [row] = await em.query<{ optedOutAt: Date | null }[]>(`SELECT opted_out_at AS "optedOutAt" FROM contact_identities WHERE kind = $1 AND value = $2`, [
+    KIND_OF[payload.channel],
+    value,
+  ]);
+  return row?.optedOutAt ? new Date(row.optedOutAt) : null;
+}

@@ -120,7 +120,7 @@ export class TicketsService {
         `SELECT m.id, m.direction, m.author_kind AS "authorKind", m.author_contact_id AS "authorContactId", c.name AS "authorContactName",
                 m.author_agent_id AS "authorAgentId", a.name AS "authorAgentName", m.visibility, m.channel,
                 m.channel_account_id AS "channelAccountId", m.contact_address AS "contactAddress", m.subject, m.text, m.html,
-                m.delivery_status AS "deliveryStatus", m.delivery_error AS "deliveryError", m.threaded_by AS "threadedBy",
+                m.delivery_status AS "deliveryStatus", m.delivery_error AS "deliveryError", m.metadata->'sms' AS sms, m.threaded_by AS "threadedBy",
                 m.threaded_by_value AS "threadedByValue", m.metadata->>'warning' AS warning, m.auto_submitted AS "autoSubmitted", m.metadata,
                 m.received_at AS "receivedAt", m.edited_at AS "editedAt", m.created_at AS "createdAt", m.raw_attachment_id AS "rawAttachmentId"
            FROM messages m LEFT JOIN contacts c ON c.id = m.author_contact_id LEFT JOIN agents a ON a.id = m.author_agent_id
@@ -307,9 +307,16 @@ export class TicketsService {
         // A customer talking to us on Telegram hears about the resolution there (or just did): no e-mail besides.
         surveyed = notified || survey?.state === TOO_SOON;
       }
-      if (newKind && !surveyed && (await this.notifications.sendsOnStatus(em, newKind))) {
+      // A customer writing by SMS hears about it by SMS when the SMS notice is on for the new kind, and then gets no e-mail besides.
+      let texted = false;
+      if (newKind && !surveyed && (await this.notifications.sendsOnStatus(em, newKind, NotificationChannel.Sms))) {
+        const [sms] = await this.notifications.queue(em, NotificationKey.StatusChanged, [id], NotificationChannel.Sms);
+        texted = sms?.state === AcknowledgementState.Queued;
+        notified ||= texted;
+      }
+      if (newKind && !surveyed && !texted && (await this.notifications.sendsOnStatus(em, newKind))) {
         const [outcome] = await this.notifications.queue(em, NotificationKey.StatusChanged, [id]);
-        notified = outcome?.state === AcknowledgementState.Queued;
+        notified ||= outcome?.state === AcknowledgementState.Queued;
       }
       return notified;
     });

@@ -35,6 +35,21 @@ export class ContactIdentity {
   @Column({ type: 'text', nullable: true })
   username: string | null;
 
+  /**
+   * When the customer asked for no more messages on this identity (an SMS "STOP", a CustomerEvent
+   * `opt-out`); null while they may be written to. Nothing automatic is sent to an opted-out
+   * identity, and an agent's reply to it is stored as failed instead of being sent.
+   */
+  @Column({ name: 'opted_out_at', type: 'timestamptz', nullable: true })
+  optedOutAt: Date | null;
+
+  /**
+   * The time (the event's `at`) of the latest opt-out or opt-in applied, so a late, older event
+   * never undoes a newer one. Null until the first.
+   */
+  @Column({ name: 'opt_out_changed_at', type: 'timestamptz', nullable: true })
+  optOutChangedAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

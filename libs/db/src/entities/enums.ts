@@ -96,10 +96,12 @@ export enum NotificationKey {
   ResolutionSurvey = 'resolution_survey',
 }
 
-/** The channels a notification template is written for (SMS may follow). */
+/** The channels a notification template is written for. */
 export enum NotificationChannel {
   Email = 'email',
   Telegram = 'telegram',
+  /** Plain text; `status_changed` only, off for every status kind until an admin lists some. */
+  Sms = 'sms',
 }
 
 /**
@@ -119,4 +121,6 @@ export enum AcknowledgementState {
   NotApplicable = 'not_applicable',
   /** The template could not be rendered (the reason is logged). */
   RenderFailed = 'render_failed',
+  /** The customer opted out of messages on the identity it would go to (an SMS STOP). */
+  OptedOut = 'opted_out',
 }

@@ -11,6 +11,7 @@ import { MessageAlias } from './message-alias.entity.js';
 import { Message } from './message.entity.js';
 import { NotificationTemplate } from './notification-template.entity.js';
 import { OutboxEntry } from './outbox-entry.entity.js';
+import { SmsChannel } from './sms-channel.entity.js';
 import { Status } from './status.entity.js';
 import { TelegramBot } from './telegram-bot.entity.js';
 import { TelegramChat } from './telegram-chat.entity.js';
@@ -24,6 +25,8 @@ export type { MailboxImapAuth, MailboxProcessedAction, MailboxSmtpSecurity, Mail
 export type { WebformColors } from './webform.entity.js';
 export type { TelegramBotMode, TelegramBotState } from './telegram-bot.entity.js';
 export { DEFAULT_TELEGRAM_GREETING } from './telegram-bot.entity.js';
+export type { SmsChannelState, SmsCredentials, SmsProvider, SmppCredentials, SmsRuCredentials, TwilioCredentials } from './sms-channel.entity.js';
+export { SMS_PROVIDER_DEFAULT_BASE_URLS } from './sms-channel.entity.js';
 export {
   Agent,
   AgentGroup,
@@ -38,6 +41,7 @@ export {
   MessageAlias,
   NotificationTemplate,
   OutboxEntry,
+  SmsChannel,
   Status,
   TelegramBot,
   TelegramChat,
@@ -62,6 +66,7 @@ export const ENTITIES = [
   MessageAlias,
   NotificationTemplate,
   OutboxEntry,
+  SmsChannel,
   Status,
   TelegramBot,
   TelegramChat,

@@ -9,7 +9,7 @@ import { NotificationChannel, NotificationKey, StatusKind } from './enums.js';
  */
 @Entity('notification_templates')
 @Check('notification_templates_key_check', `"key" IN ('ticket_created', 'status_changed', 'resolution_survey')`)
-@Check('notification_templates_channel_check', `"channel" IN ('email', 'telegram')`)
+@Check('notification_templates_channel_check', `"channel" IN ('email', 'telegram', 'sms')`)
 export class NotificationTemplate {
   @PrimaryColumn({ type: 'varchar', length: 50, primaryKeyConstraintName: 'notification_templates_pkey' })
   key: NotificationKey;
@@ -17,7 +17,7 @@ export class NotificationTemplate {
   @PrimaryColumn({ type: 'varchar', length: 20, primaryKeyConstraintName: 'notification_templates_pkey' })
   channel: NotificationChannel;
 
-  /** E-mail: the subject line. Telegram has none: there it is the subject of the message stored on the ticket. */
+  /** E-mail: the subject line. Telegram and SMS have none: there it is the subject of the message stored on the ticket. */
   @Column({ type: 'text' })
   subject: string;
 
