@@ -135,6 +135,20 @@ describe('SMS channel (core + SMS service + SMSC, Twilio and SMS.ru on loopback)
       await messageState(t.id, id, ['delivered']);
     });
 
+    it('counts a receipt that comes before the last segment is even sent', async () => {
+      await addChannel('smpp', { throughputPerSecond: 2 });
+      await smsc.sendInbound(CUSTOMER, SUPPORT_NUMBER, 'Quick question');
+      const t = await ticketWith('Quick question');
+      const id = await reply(t.id, 'Answer number one. '.repeat(10).trim());
+      // The SMSC reports the first segment delivered at once, half a second before the second goes.
+      const first = await smsc.waitForSubmit((x) => x.status === 0, 10_000);
+      await smsc.deliverReceipt(first.messageId, 'DELIVRD');
+      const sent = await smsc.waitForMessage(() => true, 10_000);
+      await messageState(t.id, id, ['sent']);
+      await smsc.deliverReceipt(sent.messageIds[1], 'DELIVRD');
+      await messageState(t.id, id, ['delivered']);
+    });
+
     it('joins a long SMS that arrives in parts, out of order, into one message, once', async () => {
       await addChannel('smpp');
       const long = Array.from({ length: 8 }, (_, i) => `Line ${i + 1} of a long complaint about the broken charger.`).join(' ');

@@ -42,6 +42,8 @@ interface SentRecord {
 }
 
 const SUBJECT_MAX = 120;
+/** How long a receipt that came before its send was recorded waits for that record. */
+const EARLY_RECEIPT_TTL_S = 600;
 /** How long an SMSC's redelivery of a message (after a lost deliver_sm_resp) is recognised as one. */
 const REDELIVERY_WINDOW_S = 300;
 
@@ -147,18 +149,36 @@ export class SmsIntake {
     return set === 'OK' ? fresh : ((await this.redis.get(key)) ?? fresh);
   }
 
-  /** Remembers which provider ids a sent SMS got, for its receipts. */
+  /**
+   * Remembers which provider ids a sent SMS got, for its receipts, and applies the receipts that
+   * came before the send was recorded (an SMSC can answer a segment's receipt before the last
+   * segment is even submitted).
+   */
   async recordSent(channel: SmsChannel, providerIds: string[], record: SentRecord): Promise<void> {
     const multi = this.redis.multi();
     for (const id of providerIds) multi.set(this.key('sent', channel.id, id), JSON.stringify(record), 'EX', this.config.SMS_RECEIPT_TTL_S);
-    await multi.exec();
+    for (const id of providerIds) multi.getdel(this.key('early', channel.id, id));
+    const results = (await multi.exec()) ?? [];
+    const early = results.slice(providerIds.length).map(([, value]) => value as string | null);
+    for (const raw of early) {
+      if (!raw) continue;
+      const held = JSON.parse(raw) as Omit<DeliveryReceipt, 'at'> & { at: string };
+      await this.takeReceipt(channel, { ...held, at: new Date(held.at) });
+    }
   }
 
   async takeReceipt(channel: SmsChannel, receipt: DeliveryReceipt): Promise<string> {
     const raw = await this.redis.get(this.key('sent', channel.id, receipt.providerMessageId));
     if (!raw) {
-      this.logger.warn({ channel: channel.id, id: receipt.providerMessageId, status: receipt.status }, 'a receipt for an SMS this service does not know (too old, or sent elsewhere)');
-      return 'ignored: unknown message';
+      // Perhaps earlier than the record of the send (recordSent applies it then); kept a while.
+      const earlyKey = this.key('early', channel.id, receipt.providerMessageId);
+      await this.redis.set(earlyKey, JSON.stringify(receipt), 'EX', EARLY_RECEIPT_TTL_S);
+      // The send may have been recorded in between: whoever takes the kept receipt applies it.
+      if ((await this.redis.exists(this.key('sent', channel.id, receipt.providerMessageId))) && (await this.redis.getdel(earlyKey))) {
+        return this.takeReceipt(channel, receipt);
+      }
+      this.logger.log({ channel: channel.id, id: receipt.providerMessageId, status: receipt.status }, 'a receipt for an SMS not recorded as sent (yet): kept for a while');
+      return 'held: not recorded as sent yet';
     }
     const sent = JSON.parse(raw) as SentRecord;
     if (receipt.status === 'sent') return 'ignored: sent is reported when the provider accepts the SMS';

@@ -11,8 +11,12 @@ import { encodeText } from '../encoding/segments.js';
 import { SmsIntake } from '../inbound/sms-intake.js';
 import { SmsSendError } from '../providers/provider.js';
 
-/** Waits up to this long in the worker for a send slot; a longer wait delays the job instead. */
-const MAX_IN_WORKER_WAIT_MS = 2_000;
+/**
+ * Waits up to this long in the worker for a message's first send slot; a longer wait delays the
+ * job instead, so a channel with a backlog does not hold every worker while other channels'
+ * messages wait behind it in the queue.
+ */
+const MAX_IN_WORKER_WAIT_MS = 250;
 
 class Permanent extends Error {}
 
@@ -26,6 +30,8 @@ class Permanent extends Error {}
 @Processor(QueueName.OutboundSms)
 export class OutboundSmsProcessor extends ObservedWorkerHost {
   private readonly slots: SendSlots;
+  /** When this process last sent (or will send) a segment on each channel. */
+  private readonly lastSend = new Map<string, number>();
 
   constructor(
     @Inject(SMS_CONFIG) private readonly config: SmsConfig,
@@ -114,6 +120,19 @@ export class OutboundSmsProcessor extends ObservedWorkerHost {
   private async sleepForSlot(channel: SmsChannel): Promise<void> {
     const slot = await this.slots.take(this.limitOf(channel), undefined, Number.MAX_SAFE_INTEGER);
     if ('waitMs' in slot && slot.waitMs > 0) await sleep(slot.waitMs);
+    await this.keepLocalSpacing(channel);
+  }
+
+  /**
+   * Slots are kept in Redis, but a worker that wakes late (a busy event loop) would send next to
+   * one that woke on time: sends from this process are also kept an interval apart here.
+   */
+  private async keepLocalSpacing(channel: SmsChannel): Promise<void> {
+    const interval = slotInterval(channel.throughputPerSecond);
+    const now = Date.now();
+    const at = Math.max(now, (this.lastSend.get(channel.id) ?? 0) + interval);
+    this.lastSend.set(channel.id, at);
+    if (at > now) await sleep(at - now);
   }
 
   private async waitForSlot(job: Job, token: string | undefined, channel: SmsChannel): Promise<void> {
@@ -122,6 +141,7 @@ export class OutboundSmsProcessor extends ObservedWorkerHost {
       const slot = await this.slots.take(limit, undefined, MAX_IN_WORKER_WAIT_MS);
       if ('waitMs' in slot) {
         if (slot.waitMs > 0) await sleep(slot.waitMs);
+        await this.keepLocalSpacing(channel);
         return;
       }
       if (slot.retryInMs <= MAX_IN_WORKER_WAIT_MS) {
