@@ -12,11 +12,11 @@ import { defineConfig, globalIgnores } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const TS_FILES = ['apps/**/*.ts', 'libs/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'];
+const TS_FILES = ['apps/**/*.ts', 'apps/console/**/*.tsx', 'libs/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'];
 const JS_FILES = ['**/*.{js,mjs,cjs}'];
 
 export default defineConfig(
-  globalIgnores(['**/dist/**', '**/node_modules/**', '**/coverage/**', '.tmp/**']),
+  globalIgnores(['**/dist/**', '**/node_modules/**', '**/coverage/**', '.tmp/**', 'test/artifacts/**', 'apps/console/src/api/schema.d.ts']),
   {
     linterOptions: { reportUnusedDisableDirectives: 'error' },
   },
@@ -72,6 +72,15 @@ export default defineConfig(
     languageOptions: {
       globals: { ...globals.browser },
       parserOptions: { project: './apps/webform/widget/tsconfig.json', tsconfigRootDir: import.meta.dirname },
+    },
+  },
+
+  // The agents' console (React, bundled by Vite): its own tsconfig with DOM types and JSX.
+  {
+    files: ['apps/console/**/*.{ts,tsx}'],
+    languageOptions: {
+      globals: { ...globals.browser },
+      parserOptions: { project: './apps/console/tsconfig.json', tsconfigRootDir: import.meta.dirname },
     },
   },
 

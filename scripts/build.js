@@ -8,7 +8,9 @@
  *
  * Each app becomes dist/apps/<name>/main.js (rspack builder, one bundle per app; fork-ts-checker
  * type-checks each app, so a type error fails the build). With webform, the embeddable widget
- * is built too, to dist/widget/widget.js (esbuild; fails at 30 KB gzipped).
+ * is built too, to dist/widget/widget.js (esbuild; fails at 30 KB gzipped). With core, the agents'
+ * console core serves at `/` is built too, to dist/console (Vite; fails at 300 KB gzipped for the
+ * first screen).
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -56,5 +58,11 @@ if (targets.includes('webform')) {
   const { buildWidget } = await import('./build-widget.js');
   const widget = await buildWidget();
   console.log(`=== built widget -> ${widget.outfile} (${widget.gzipBytes} bytes gzipped) ===`);
+}
+if (targets.includes('core')) {
+  // Core serves the agents' single-page console; it is bundled for browsers by Vite, not by nest.
+  const { buildConsole } = await import('./build-console.js');
+  const consoleBuild = await buildConsole();
+  console.log(`=== built console -> ${consoleBuild.outDir} (${consoleBuild.gzipBytes} bytes gzipped, first screen) ===`);
 }
 console.log(`\nbuild: ${targets.length} app(s) built: ${targets.join(', ')}`);

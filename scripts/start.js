@@ -125,6 +125,7 @@ if (!(await waitHealthy('core', portOf('core'), 120_000))) {
   const lines = [
     '',
     'Switchboard is running.',
+    `  Agent console:  http://127.0.0.1:${portOf('core')}/`,
     `  API:            http://127.0.0.1:${portOf('core')}/api/v1`,
     `  API docs:       http://127.0.0.1:${portOf('core')}/api/docs`,
     `  Health:         http://127.0.0.1:${portOf('core')}/health`,

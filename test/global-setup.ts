@@ -3,10 +3,12 @@
  * developer's own database is never touched. The database starts empty; the first core started
  * by a test applies the migrations, exactly as in production.
  */
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 // Plain JS, so it loads here (global setup runs outside the module mapper).
 import { buildWidget } from '../scripts/build-widget.js';
@@ -36,6 +38,12 @@ export default async function globalSetup(): Promise<void> {
   mkdirSync(widgetDir, { recursive: true });
   process.env.WEBFORM_WIDGET_PATH = join(widgetDir, 'widget.js');
   await buildWidget({ outfile: process.env.WEBFORM_WIDGET_PATH, quiet: true });
+  // Core serves the console the sources build to (Vite, in its own process), not a stale dist/.
+  process.env.CONSOLE_DIST_DIR = join(widgetDir, 'console');
+  const consoleBuild = spawnSync(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), '../scripts/build-console.js'), '--outdir', process.env.CONSOLE_DIST_DIR], {
+    encoding: 'utf8',
+  });
+  if (consoleBuild.status !== 0) throw new Error(`building the console failed: ${consoleBuild.stderr || consoleBuild.stdout}`);
   const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' });
   try {
     await admin.connect();

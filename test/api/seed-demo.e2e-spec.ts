@@ -15,17 +15,24 @@ describe('demo seed (real Postgres)', () => {
     core = await startCore();
     await resetState(core);
     await core.ds.query(`DELETE FROM webforms WHERE key = 'demo'`);
+    await core.ds.query(`DELETE FROM canned_response_groups`);
     admin = await new ApiClient(core.api).login(ADMIN.email, ADMIN.password);
   });
   afterAll(async () => {
     await resetState(core);
     await core.ds.query(`DELETE FROM webforms WHERE key = 'demo'`);
+    await core.ds.query(`DELETE FROM canned_response_groups`);
     await core.close();
   });
 
   it('seeds tickets on every channel and the demo web form', async () => {
     await seed();
     expect(await ticketCount()).toBe(5);
+    const canned = (await admin.get('/canned-responses')).body.groups;
+    expect(canned.map((g: { name: string; responses: { title: string }[] }) => [g.name, g.responses.map((r) => r.title)])).toEqual([
+      ['Greetings', ['Hello', 'Sign-off']],
+      ['Troubleshooting', ['Need more details', 'Restart first']],
+    ]);
     const [form] = await demoForms();
     expect(form).toMatchObject({
       key: 'demo',

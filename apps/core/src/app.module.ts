@@ -9,20 +9,24 @@ import type { Redis } from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
+import { AgentNotificationsModule } from './agent-notifications/agent-notifications.module.js';
 import { AgentsModule } from './agents/agents.module.js';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { CannedResponsesModule } from './canned-responses/canned-responses.module.js';
 import { EmailChannelModule } from './channels/email/email-channel.module.js';
 import { SmsChannelModule } from './channels/sms/sms-channel.module.js';
 import { TelegramChannelModule } from './channels/telegram/telegram-channel.module.js';
 import { CompaniesModule } from './companies/companies.module.js';
 import { CORE_CONFIG, type CoreConfig } from './config.js';
+import { ConsoleModule } from './console/console.module.js';
 import { ContactsModule } from './contacts/contacts.module.js';
 import { CustomerEventsModule } from './customer-events/customer-events.module.js';
 import { GroupsModule } from './groups/groups.module.js';
 import { InboundModule } from './inbound/inbound.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { OutboxModule } from './outbox/outbox.module.js';
+import { RealtimeModule } from './realtime/realtime.module.js';
 import { SchedulerModule } from './scheduler/scheduler.module.js';
 import { StatusesModule } from './statuses/statuses.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
@@ -79,6 +83,7 @@ export class AppModule {
             { name: 'redis', check: async () => void (await redis.ping()) },
           ],
         }),
+        RealtimeModule.forRoot({ enabled: config.REALTIME_ENABLED }),
         AuthModule,
         AgentsModule,
         GroupsModule,
@@ -87,6 +92,8 @@ export class AppModule {
         StatusesModule,
         AttachmentsModule,
         TicketsModule,
+        CannedResponsesModule,
+        AgentNotificationsModule,
         WebformsModule,
         EmailChannelModule,
         TelegramChannelModule,
@@ -94,6 +101,7 @@ export class AppModule {
         OutboxModule.forRoot({ workers }),
         NotificationsModule.forRoot({ workers }),
         ...(workers ? [InboundModule, CustomerEventsModule, SchedulerModule] : []),
+        ConsoleModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

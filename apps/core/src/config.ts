@@ -32,6 +32,10 @@ export const coreEnvSchema = baseEnvSchema
     NOTIFICATIONS_ENABLED: envBoolean(true),
     /** Run the inbound/delivery workers, outbox relay and schedulers in this process (API-only replicas set false). */
     WORKERS_ENABLED: envBoolean(true),
+    /** Serve the agent console's realtime connection (Socket.IO at /socket.io, namespace /realtime; docs/realtime.md). */
+    REALTIME_ENABLED: envBoolean(true),
+    /** How often each replica refreshes its sockets' presence in Redis; an entry not refreshed for 3 heartbeats is dropped. */
+    REALTIME_HEARTBEAT_MS: envInt(10_000, 200, 300_000),
     /** Where visitors' browsers reach the webform service; embed snippets load `<this>/widget.js`. Kept without a trailing slash. */
     WEBFORM_PUBLIC_URL: envUrl(['http', 'https'], 'http://localhost:3001')
       .refine((v) => !/[?#]/.test(v), 'must not have a query or fragment')
@@ -43,6 +47,11 @@ export const coreEnvSchema = baseEnvSchema
     SMS_PUBLIC_URL: envUrl(['http', 'https'], 'http://localhost:3003')
       .refine((v) => !/[?#]/.test(v), 'must not have a query or fragment')
       .transform((v) => v.replace(/\/+$/, '')),
+    /**
+     * The built agents' console (scripts/build-console.js) that core serves at `/`. Unset: dist/console
+     * next to core's bundle (dist/apps/core/main.js), else under the working directory.
+     */
+    CONSOLE_DIST_DIR: z.string().trim().min(1, 'must be a directory path').optional(),
   })
   .transform((c) => ({ ...c, DB_POOL_SIZE: c.DB_POOL_SIZE || c.INBOUND_CONCURRENCY + c.DELIVERY_CONCURRENCY + 8 }));
 

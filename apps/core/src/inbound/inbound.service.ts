@@ -18,6 +18,7 @@ import {
   type KnownIdentity,
 } from './contact-resolver.js';
 import { preparedQuery } from './prepared-query.js';
+import { RealtimePublisher } from '../realtime/realtime.publisher.js';
 import { matchThread, threadProbes, type ThreadMatch, type ThreadProbe, type ThreadProbeRow } from './thread-matcher.js';
 
 export type InboundOutcome = 'created' | 'appended' | 'reopened' | 'follow_up' | 'duplicate';
@@ -40,6 +41,9 @@ export function ticketSubject(msg: Pick<InboundMessage, 'subject' | 'text'>): st
 }
 
 class DuplicateMessage extends Error {}
+
+/** What the transaction stored, with what the realtime events need besides. */
+type Applied = InboundResult & { visibility: Visibility; statusChanged: boolean };
 
 type LookupRow = { duplicate: boolean; known: KnownIdentity[]; agentId: string | null } & (ThreadProbeRow | { id: null });
 
@@ -112,12 +116,16 @@ export class InboundService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     @Inject(CORE_CONFIG) private readonly config: CoreConfig,
+    private readonly realtime: RealtimePublisher,
   ) {}
 
   async process(msg: InboundMessage): Promise<InboundResult> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await inTransaction(this.ds, (em) => this.apply(em, msg));
+        const { visibility, statusChanged, ...result } = await inTransaction(this.ds, (em) => this.apply(em, msg));
+        // Committed: tell the consoles (fire and forget, never fails the job).
+        this.announce(result, visibility, statusChanged);
+        return result;
       } catch (err) {
         if (err instanceof DuplicateMessage || pgCode(err) === UNIQUE_VIOLATION) {
           const existing = await this.findExisting(msg);
@@ -127,6 +135,13 @@ export class InboundService {
         throw err;
       }
     }
+  }
+
+  private announce(r: InboundResult, visibility: Visibility, statusChanged: boolean): void {
+    if (!r.ticketId || !r.messageId) return;
+    if (r.outcome === 'created' || r.outcome === 'follow_up') this.realtime.ticketCreated({ ticketId: r.ticketId, number: r.ticketNumber ?? 0 });
+    else if (statusChanged) this.realtime.ticketUpdated({ ticketId: r.ticketId });
+    this.realtime.messageCreated({ ticketId: r.ticketId, messageId: r.messageId, direction: MessageDirection.Inbound, visibility });
   }
 
   private async findExisting(msg: InboundMessage): Promise<InboundResult | undefined> {
@@ -162,7 +177,7 @@ export class InboundService {
     return { duplicate, known, agentId, match: probe && thread.id !== null ? probe.toMatch(thread) : undefined };
   }
 
-  private async apply(em: EntityManager, msg: InboundMessage): Promise<InboundResult> {
+  private async apply(em: EntityManager, msg: InboundMessage): Promise<Applied> {
     const [firstProbe, ...laterProbes] = threadProbes(msg);
     const lookup = await this.lookup(em, msg, firstProbe);
     if (lookup.duplicate) throw new DuplicateMessage();
@@ -230,7 +245,8 @@ export class InboundService {
     const ticketNumber = existing?.number ?? Number(stored.ticketNumber);
     await this.linkAttachments(em, msg, stored.id, ticketId);
     if (visibility === Visibility.Public && msg.cc.length) await this.addCopied(em, ticketId, msg.cc);
-    return { outcome, ticketId, ticketNumber, messageId: stored.id };
+    const statusChanged = events.some((e) => e.kind === 'reopened' || e.kind === 'status_changed');
+    return { outcome, ticketId, ticketNumber, messageId: stored.id, visibility, statusChanged };
   }
 
   /**
@@ -238,7 +254,7 @@ export class InboundService {
    * the agent, whatever the ticket's status (it neither reopens nor follows up), and no contact
    * is looked up or created for the address.
    */
-  private async storeAgentNote(em: EntityManager, msg: InboundMessage, match: ThreadMatch, agentId: string, receivedAt: Date): Promise<InboundResult> {
+  private async storeAgentNote(em: EntityManager, msg: InboundMessage, match: ThreadMatch, agentId: string, receivedAt: Date): Promise<Applied> {
     const actor: Actor = { kind: ActorKind.Agent, agentId };
     const visibility = Visibility.Internal;
     const events: PendingEvent[] = [
@@ -249,7 +265,7 @@ export class InboundService {
     if (!stored) throw new DuplicateMessage();
     await preparedQuery(em, 'inbound-touch-ticket-for-note', `UPDATE tickets SET updated_at = now() WHERE id = $1`, [match.ticket.id]);
     await this.linkAttachments(em, msg, stored.id, match.ticket.id);
-    return { outcome: 'appended', ticketId: match.ticket.id, ticketNumber: match.ticket.number, messageId: stored.id };
+    return { outcome: 'appended', ticketId: match.ticket.id, ticketNumber: match.ticket.number, messageId: stored.id, visibility, statusChanged: false };
   }
 
   /** People the customer copied in may answer on the ticket too (as e-mail CCs work everywhere else). */

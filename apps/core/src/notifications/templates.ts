@@ -94,7 +94,8 @@ const where = (n: Node) => (n.loc ? ` (line ${n.loc.start.line}, column ${n.loc.
  * `#each`/`#with`, whose inner context is not checked), every helper one of HELPERS, and there
  * are no partials or decorators. Throws a TemplateError naming the first problem.
  */
-function checkTree(program: Node): void {
+function checkTree(program: Node, leaves: ReadonlySet<string> = LEAVES): void {
+  const objects = leaves === LEAVES ? OBJECTS : new Set([...leaves].map((p) => p.split('.')[0]));
   const path = (p: PathNode, asValue: boolean, scoped: boolean): void => {
     if (p.data) {
       if (p.parts[0] === 'root' && p.parts.length > 1) return path({ ...p, data: false, depth: 0, parts: p.parts.slice(1), original: p.parts.slice(1).join('.') }, asValue, false);
@@ -104,10 +105,10 @@ function checkTree(program: Node): void {
     if (scoped || p.this || p.parts.length === 0) return;
     if (p.depth > 0) throw new TemplateError(`{{${p.original}}}${where(p)} points above the template's data`);
     const name = p.parts.join('.');
-    if (LEAVES.has(name)) return;
-    if (OBJECTS.has(name) && !asValue) return;
-    const hint = OBJECTS.has(name) ? `; use one of its fields, e.g. {{${[...LEAVES].find((l) => l.startsWith(`${name}.`))}}}` : '';
-    throw new TemplateError(`unknown placeholder {{${p.original}}}${where(p)}${hint}; available: ${[...LEAVES].join(', ')}`);
+    if (leaves.has(name)) return;
+    if (objects.has(name) && !asValue) return;
+    const hint = objects.has(name) ? `; use one of its fields, e.g. {{${[...leaves].find((l) => l.startsWith(`${name}.`))}}}` : '';
+    throw new TemplateError(`unknown placeholder {{${p.original}}}${where(p)}${hint}; available: ${[...leaves].join(', ')}`);
   };
   const helper = (p: PathNode): string => {
     const name = p.original;
@@ -178,6 +179,25 @@ export function templateProblem(source: string, html = false): string | undefine
     return (err as Error).message;
   }
   return undefined;
+}
+
+/**
+ * The same check for another set of placeholders (e.g. canned responses): the problem with a
+ * template's syntax, placeholders or helpers, or undefined. `sample` is rendered as a trial.
+ */
+export function placeholderProblem(source: string, placeholders: Record<string, string>, sample: object): string | undefined {
+  try {
+    checkTree(hb.parse(source) as unknown as Node, new Set(Object.keys(placeholders)));
+    compile(source, false)(sample);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  return undefined;
+}
+
+/** Renders a plain-text template checked by placeholderProblem (no HTML escaping; a missing value is empty). */
+export function renderText(source: string, ctx: object): string {
+  return compile(source, false)(ctx);
 }
 
 // --- rendering ------------------------------------------------------------------------------------

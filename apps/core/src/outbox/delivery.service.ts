@@ -4,6 +4,7 @@ import { DeliveryStatus, type DeliveryReport } from '@switchboard/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 import { queryRows } from '../database/sql.js';
 import { recordEvents, SYSTEM } from '../history/history.js';
+import { RealtimePublisher } from '../realtime/realtime.publisher.js';
 
 /**
  * Delivery states only move forward: queued → sent → delivered or failed. A late or repeated
@@ -24,12 +25,16 @@ export type DeliveryOutcome = 'applied' | 'stale' | 'unknown_message';
 export class DeliveryService {
   private readonly logger = new Logger(DeliveryService.name);
 
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly realtime: RealtimePublisher,
+  ) {}
 
   async apply(report: DeliveryReport): Promise<DeliveryOutcome> {
-    return this.ds.transaction(async (em) => {
+    let changed: { id: string; ticket_id: string; delivery_status: DeliveryStatus; delivery_error: string | null } | undefined;
+    const outcome = await this.ds.transaction(async (em): Promise<DeliveryOutcome> => {
       const rank = DELIVERY_RANK[report.status];
-      const updated = await queryRows<{ id: string; ticket_id: string }>(
+      const updated = await queryRows<{ id: string; ticket_id: string; delivery_status: DeliveryStatus; delivery_error: string | null }>(
         em,
         `UPDATE messages
             SET delivery_status = $2, delivery_error = $3, delivery_updated_at = $4,
@@ -37,7 +42,7 @@ export class DeliveryService {
           WHERE id = $1 AND direction = 'outbound'
             AND (CASE delivery_status WHEN 'queued' THEN 0 WHEN 'sent' THEN 1 ELSE 2 END) < $6
             AND COALESCE((metadata #>> '{outbound,attempt}')::int, 1) <= $7
-          RETURNING id, ticket_id`,
+          RETURNING id, ticket_id, delivery_status, delivery_error`,
         [report.messageId, report.status, report.status === DeliveryStatus.Failed ? (report.reason ?? null) : null, new Date(report.at), report.externalId ?? null, rank, report.attempt],
       );
       const row = updated[0];
@@ -57,8 +62,14 @@ export class DeliveryService {
       if (report.status === DeliveryStatus.Failed) {
         await recordEvents(em, [{ ticketId: row.ticket_id, actor: SYSTEM, kind: 'delivery_failed', data: { messageId: row.id, reason: report.reason } }]);
       }
+      changed = row;
       return 'applied';
     });
+    // Committed: the message's state changes on the consoles showing it.
+    if (changed) {
+      this.realtime.messageDelivery({ ticketId: changed.ticket_id, messageId: changed.id, deliveryStatus: changed.delivery_status, deliveryError: changed.delivery_error });
+    }
+    return outcome;
   }
 
   /**

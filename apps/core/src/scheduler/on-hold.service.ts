@@ -1,13 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { RealtimePublisher } from '../realtime/realtime.publisher.js';
 
 /** Returns on-hold tickets whose time has come to open, with a history row each. */
 @Injectable()
 export class OnHoldService {
   private readonly logger = new Logger(OnHoldService.name);
 
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly realtime: RealtimePublisher,
+  ) {}
 
   async resumeDue(now = new Date()): Promise<number> {
     const resumed = await this.ds.query<{ id: string }[]>(
@@ -27,6 +31,7 @@ export class OnHoldService {
       [now],
     );
     if (resumed.length) this.logger.log({ tickets: resumed.length }, 'resumed on-hold tickets');
+    for (const { id } of resumed) this.realtime.ticketUpdated({ ticketId: id });
     return resumed.length;
   }
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { CoreConfig } from '../config.js';
+import { createGroupSchema, createResponseSchema } from '../canned-responses/canned-responses.schemas.js';
 import { createWebformSchema } from '../webforms/webforms.schemas.js';
 
 interface DemoMessage {
@@ -86,6 +87,24 @@ const TICKETS: DemoTicket[] = [
   },
 ];
 
+/** Demo canned responses: two groups, checked against the same rules as the API's. */
+export const DEMO_CANNED_RESPONSES = [
+  {
+    group: 'Greetings',
+    responses: [
+      { title: 'Hello', body: 'Hello{{#if contact.name}} {{contact.name}}{{/if}},\n\nthank you for contacting us about "{{ticket.subject}}" (request #{{ticket.number}}).' },
+      { title: 'Sign-off', body: 'Kind regards,\n{{agent.name}}\nSwitchboard support' },
+    ],
+  },
+  {
+    group: 'Troubleshooting',
+    responses: [
+      { title: 'Need more details', body: 'Could you tell us which version you use and send a screenshot of the error? Please reply to this message and keep #{{ticket.number}} in the subject.' },
+      { title: 'Restart first', body: 'Please restart the application and try again. If the problem remains, reply here and we will dig deeper.' },
+    ],
+  },
+] as const;
+
 /** The demo web form (key `demo`), allowed on the webform service's own origin so its demo page can show it. */
 export const DEMO_WEBFORM_KEY = 'demo';
 
@@ -114,6 +133,7 @@ function demoWebform(publicUrl: string) {
  * gets it too.
  */
 export async function seedDemo(ds: DataSource, config: Pick<CoreConfig, 'WEBFORM_PUBLIC_URL'>, logger: Logger): Promise<void> {
+  if (await demoCannedResponses(ds)) logger.info({ groups: DEMO_CANNED_RESPONSES.length }, 'seeded the demo canned responses');
   const [{ count }] = await ds.query<{ count: number }[]>(`SELECT count(*)::int AS count FROM tickets`);
   if (count > 0) {
     if (await demoForm(ds.manager, config.WEBFORM_PUBLIC_URL)) logger.info({ webform: DEMO_WEBFORM_KEY }, 'seeded the demo web form');
@@ -136,6 +156,24 @@ export async function seedDemo(ds: DataSource, config: Pick<CoreConfig, 'WEBFORM
     await demoForm(em, config.WEBFORM_PUBLIC_URL);
   });
   logger.info({ tickets: TICKETS.length, webform: DEMO_WEBFORM_KEY }, 'seeded the demo data');
+}
+
+/** Seeds the demo canned responses while there are no canned response groups at all; true when it did. */
+async function demoCannedResponses(ds: DataSource): Promise<boolean> {
+  return ds.transaction(async (em) => {
+    await em.query(`LOCK TABLE canned_response_groups IN SHARE ROW EXCLUSIVE MODE`);
+    const [{ n }] = await em.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM canned_response_groups`);
+    if (n > 0) return false;
+    for (const [gi, g] of DEMO_CANNED_RESPONSES.entries()) {
+      const group = createGroupSchema.parse({ name: g.group, position: gi });
+      const [row] = await em.query<{ id: string }[]>(`INSERT INTO canned_response_groups (name, position) VALUES ($1, $2) RETURNING id`, [group.name, group.position]);
+      for (const [ri, r] of g.responses.entries()) {
+        const response = createResponseSchema.parse({ groupId: row.id, title: r.title, body: r.body, position: ri });
+        await em.query(`INSERT INTO canned_responses (group_id, title, body, position) VALUES ($1, $2, $3, $4)`, [row.id, response.title, response.body, response.position]);
+      }
+    }
+    return true;
+  });
 }
 
 /** Leaves a form that already has the key alone (an admin may have changed it); true when it inserted one. */

@@ -12,6 +12,7 @@ import {
 } from '@switchboard/contracts';
 import { ActorKind, ChannelKind, IdentityKind, MessageDirection, TicketType, Visibility } from '@switchboard/db';
 import type { DataSource, EntityManager } from 'typeorm';
+import { notifyMentions } from '../agent-notifications/mentions.js';
 import type { AuthAgent } from '../auth/auth.decorators.js';
 import { queryRows } from '../database/sql.js';
 import { recordEvents, SYSTEM, type Actor, type HistoryEvent } from '../history/history.js';
@@ -95,6 +96,8 @@ export class MessagesService {
     );
     await this.linkAttachments(em, m.id, ticketId, attachmentIds);
     await em.query(`UPDATE tickets SET updated_at = now() WHERE id = $1`, [ticketId]);
+    // Agents @mentioned in the note hear about it in the console (only internal notes notify).
+    await notifyMentions(em, { ticketId, messageId: m.id, authorId: agent.id, body });
     events.push({ ticketId, actor: agentActor(agent), kind: 'message_added', data: { messageId: m.id, direction: MessageDirection.Note, visibility: Visibility.Internal } });
     return m.id;
   }

@@ -15,8 +15,16 @@ const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
     .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
     .pipe(z.array(item).min(1).max(20));
 
+/** The console's inbox views; each is a set of filters (see TICKET_VIEWS in tickets.service.ts). */
+export const TICKET_VIEW_NAMES = ['my_open', 'unassigned', 'first_line', 'second_line', 'pending', 'on_hold', 'all'] as const;
+export type TicketViewName = (typeof TICKET_VIEW_NAMES)[number];
+
 export const listTicketsQuerySchema = z
   .object({
+    /** An inbox view; filters given besides it narrow it, and replace the view's own value of the same filter. */
+    view: z.enum(TICKET_VIEW_NAMES, { message: `must be one of ${TICKET_VIEW_NAMES.join(', ')}` }).optional(),
+    /** true: only tickets with activity the caller has not seen; false: only seen ones. */
+    unseen: z.enum(['true', 'false'], { message: 'must be true or false' }).transform((v) => v === 'true').optional(),
     status: csv(z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be a status key')).optional(),
     statusKind: csv(z.enum(StatusKind)).optional(),
     /** An agent id, `me`, or `none` for unassigned. */

@@ -13,7 +13,7 @@ import { NotificationsService, TOO_SOON } from '../notifications/notifications.s
 import { MessagesService } from './messages.service.js';
 import { canTransition, nextClock, type TicketClock } from './status-lifecycle.js';
 import { TICKET_JOINS, TICKET_SELECT, ticketView, type TicketListRow } from './ticket-views.js';
-import type { CreateTicketInput, ListTicketsQuery, UpdateTicketInput } from './tickets.schemas.js';
+import type { CreateTicketInput, ListTicketsQuery, TicketViewName, UpdateTicketInput } from './tickets.schemas.js';
 
 const SORT_SQL: Record<string, { column: string; cursorable: boolean }> = {
   createdAt: { column: 't.created_at', cursorable: true },
@@ -45,7 +45,8 @@ export class TicketsService {
     private readonly notifications: NotificationsService,
   ) {}
 
-  async list(q: ListTicketsQuery, me: AuthAgent) {
+  async list(query: ListTicketsQuery, me: AuthAgent) {
+    const q = applyView(query);
     const where: string[] = [];
     const params: unknown[] = [];
     const p = (v: unknown) => {
@@ -65,15 +66,27 @@ export class TicketsService {
     if (q.type) where.push(`t.type = ANY(${p(q.type)}::ticket_type[])`);
     if (q.q) {
       const number = /^#?(\d{1,15})$/.exec(q.q)?.[1];
-      const like = p(containsPattern(q.q));
-      const alternatives = [
-        `t.subject ILIKE ${like}`,
-        `c.name ILIKE ${like}`,
-        `EXISTS (SELECT 1 FROM contact_identities ci WHERE ci.contact_id = t.contact_id AND ci.value ILIKE ${like})`,
-      ];
-      if (number) alternatives.push(`t.number = ${p(Number(number))}`);
-      where.push(`(${alternatives.join(' OR ')})`);
+      if (number && q.q.startsWith('#')) {
+        // #1042 is the ticket number and nothing else.
+        where.push(`t.number = ${p(Number(number))}`);
+      }
+      const like = number && q.q.startsWith('#') ? null : p(containsPattern(q.q));
+      // One id list from index-backed lookups (trigram indexes on subject and contact name, the
+      // ticket number's unique index), rather than an OR across joined tables, which scans every ticket.
+      if (like) {
+        const matches = [
+          `SELECT id FROM tickets WHERE subject ILIKE ${like}`,
+          `SELECT id FROM tickets WHERE contact_id IN (SELECT id FROM contacts WHERE name ILIKE ${like} UNION SELECT contact_id FROM contact_identities WHERE value ILIKE ${like})`,
+        ];
+        if (number) matches.push(`SELECT id FROM tickets WHERE number = ${p(Number(number))}`);
+        where.push(`t.id IN (${matches.join(' UNION ')})`);
+      }
     }
+    // The caller's last look at each ticket (primary key lookup): unseen = never opened, or the customer wrote since.
+    // Unused by a filter (the count), PostgreSQL drops the join: it is a LEFT JOIN on a unique key.
+    const seenJoin = `LEFT JOIN ticket_reads tr ON tr.ticket_id = t.id AND tr.agent_id = ${p(me.id)}`;
+    const unseenSql = `(tr.last_seen_at IS NULL OR COALESCE(t.last_customer_message_at > tr.last_seen_at, false))`;
+    if (q.unseen !== undefined) where.push(q.unseen ? unseenSql : `NOT ${unseenSql}`);
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const countParams = [...params];
 
@@ -88,24 +101,36 @@ export class TicketsService {
       keyset = `${where.length ? 'AND' : 'WHERE'} (${sort.column}, t.id) ${desc ? '<' : '>'} (${p(c.v)}, ${p(c.id)})`;
       offset = 0;
     }
-    const rows = await this.ds.query<(TicketListRow & { sort_value: string })[]>(
-      `SELECT ${TICKET_SELECT}, (${sort.column})::text AS sort_value FROM tickets t ${TICKET_JOINS}
+    const rows = await this.ds.query<(TicketListRow & { sort_value: string; unseen: boolean })[]>(
+      `SELECT ${TICKET_SELECT}, ${unseenSql} AS unseen, (${sort.column})::text AS sort_value FROM tickets t ${TICKET_JOINS} ${seenJoin}
         ${filter} ${keyset}
         ORDER BY ${sort.column} ${dir}, t.id ${dir}
         LIMIT ${p(q.pageSize + 1)} OFFSET ${p(offset)}`,
       params,
     );
-    const [{ total }] = await this.ds.query<{ total: number }[]>(`SELECT count(*)::int AS total FROM tickets t LEFT JOIN contacts c ON c.id = t.contact_id ${filter}`, countParams);
+    const [{ total }] = await this.ds.query<{ total: number }[]>(`SELECT count(*)::int AS total FROM tickets t ${seenJoin} ${filter}`, countParams);
     const more = rows.length > q.pageSize;
     const items = rows.slice(0, q.pageSize);
     const last = items.at(-1);
     return {
-      items: items.map(ticketView),
+      items: items.map((r) => ({ ...ticketView(r), unseen: r.unseen })),
       total,
       page: q.cursor ? null : q.page,
       pageSize: q.pageSize,
       nextCursor: more && last && sort.cursorable ? encodeCursor({ v: last.sort_value, id: last.id }) : null,
     };
+  }
+
+  /** The caller has looked at the ticket now: it stops being unseen for them until the customer writes again. */
+  async markSeen(id: string, me: AuthAgent): Promise<{ ticketId: string; lastSeenAt: Date }> {
+    const [row] = await this.ds.query<{ last_seen_at: Date }[]>(
+      `INSERT INTO ticket_reads (agent_id, ticket_id, last_seen_at) SELECT $1, t.id, now() FROM tickets t WHERE t.id = $2
+       ON CONFLICT (agent_id, ticket_id) DO UPDATE SET last_seen_at = GREATEST(ticket_reads.last_seen_at, excluded.last_seen_at)
+       RETURNING last_seen_at`,
+      [me.id, id],
+    );
+    if (!row) throw notFound('ticket', id);
+    return { ticketId: id, lastSeenAt: row.last_seen_at };
   }
 
   async get(id: string) {
@@ -397,6 +422,26 @@ export class TicketsService {
     const missing = ids.filter((i) => !rows.some((r) => r.id === i));
     if (missing.length) throw unprocessable(`no active agent with id ${missing.join(', ')}`);
   }
+}
+
+const ACTIVE_KINDS = [StatusKind.Open, StatusKind.Pending, StatusKind.OnHold];
+
+/** The console's inbox views as filters. */
+export const TICKET_VIEWS: Record<TicketViewName, Partial<ListTicketsQuery>> = {
+  my_open: { responsible: 'me', statusKind: [StatusKind.Open, StatusKind.Pending] },
+  unassigned: { responsible: 'none', statusKind: [StatusKind.Open] },
+  first_line: { line: 1, statusKind: ACTIVE_KINDS },
+  second_line: { line: 2, statusKind: ACTIVE_KINDS },
+  pending: { statusKind: [StatusKind.Pending] },
+  on_hold: { statusKind: [StatusKind.OnHold] },
+  all: {},
+};
+
+/** The view's filters, with the query's own filters taking the place of the view's for the same field. */
+function applyView(q: ListTicketsQuery): ListTicketsQuery {
+  if (!q.view) return q;
+  const own = Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined));
+  return { ...TICKET_VIEWS[q.view], ...own } as ListTicketsQuery;
 }
 
 function futureDate(iso: string): Date {

@@ -5,6 +5,8 @@ import { IdentityKind } from './enums.js';
 /** One way to reach a contact: an e-mail address (lower-case), an E.164 phone or a Telegram user id. */
 @Entity('contact_identities')
 @Unique('contact_identities_kind_value_key', ['kind', 'value'])
+/** Trigram index for the ticket search by address or number; created in the migration, not managed by the entity. */
+@Index('contact_identities_value_trgm_idx', { synchronize: false })
 export class ContactIdentity {
   @PrimaryGeneratedColumn('uuid')
   id: string;

@@ -4,6 +4,8 @@ import { Company } from './company.entity.js';
 import { ContactIdentity } from './contact-identity.entity.js';
 
 @Entity('contacts')
+/** Trigram index for the ticket search by contact name; created in the migration, not managed by the entity. */
+@Index('contacts_name_trgm_idx', { synchronize: false })
 export class Contact {
   @PrimaryGeneratedColumn('uuid')
   id: string;

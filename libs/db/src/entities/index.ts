@@ -1,6 +1,8 @@
 import { AgentGroup } from './agent-group.entity.js';
+import { AgentNotification, TicketRead } from './agent-notification.entity.js';
 import { Agent } from './agent.entity.js';
 import { AttachmentBlob } from './attachment-blob.entity.js';
+import { CannedResponse, CannedResponseGroup } from './canned-response.entity.js';
 import { Attachment } from './attachment.entity.js';
 import { CompanyDomain } from './company-domain.entity.js';
 import { Company } from './company.entity.js';
@@ -30,6 +32,10 @@ export { SMS_PROVIDER_DEFAULT_BASE_URLS } from './sms-channel.entity.js';
 export {
   Agent,
   AgentGroup,
+  AgentNotification,
+  CannedResponse,
+  CannedResponseGroup,
+  TicketRead,
   Attachment,
   AttachmentBlob,
   Company,
@@ -55,6 +61,10 @@ export {
 export const ENTITIES = [
   Agent,
   AgentGroup,
+  AgentNotification,
+  CannedResponse,
+  CannedResponseGroup,
+  TicketRead,
   Attachment,
   AttachmentBlob,
   Company,
