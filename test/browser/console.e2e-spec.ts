@@ -204,6 +204,50 @@ describe('the agents’ console in headless Chromium (served by core)', () => {
   );
 
   it(
+    'replies with a canned response, its placeholders filled for the ticket',
+    async () => {
+      const { ticketId, ticketNumber } = tickets.invoice;
+      // Canned responses are not emptied between test files: names unique to this run.
+      const tag = Date.now().toString(36);
+      const group = await admin.post('/canned-responses/groups', { name: `Billing ${tag}` });
+      expect(group.status).toBe(201);
+      const other = await admin.post('/canned-responses/groups', { name: `Greetings ${tag}` });
+      expect(other.status).toBe(201);
+      for (const [groupId, title, body] of [
+        [group.body.id, `Invoice corrected ${tag}`, 'Hello {{contact.name}}, the invoice for #{{ticket.number}} is corrected.\n{{agent.name}}'],
+        [group.body.id, 'Refund issued', 'We have refunded you.'],
+        [other.body.id, 'Hi', 'Hi!'],
+      ]) {
+        expect((await admin.post('/canned-responses', { groupId, title, body })).status).toBe(201);
+      }
+
+      await page.locator('[data-testid="canned-open"]').click();
+      const dialog = page.locator('[data-testid="canned-dialog"]');
+      await dialog.waitFor();
+      await dialog.locator('[data-testid="canned-group"]', { hasText: `Billing ${tag}` }).waitFor();
+      await page.locator('[data-testid="canned-filter"]').fill(`corrected ${tag}`);
+      await waitFor('the filter', async () => ((await dialog.locator('[data-testid="canned-response"]').count()) === 1 ? true : undefined));
+      expect(await dialog.locator('[data-testid="canned-group"]').count()).toBe(1);
+      await page.screenshot({ path: join(ARTIFACTS, 'console-canned.png') });
+      await dialog.locator('[data-testid="canned-response"]', { hasText: `Invoice corrected ${tag}` }).click();
+      await dialog.waitFor({ state: 'detached' });
+      const text = await page.locator('[data-testid="composer-text"]').inputValue();
+      expect(text).toBe(`Hello Customer invoice, the invoice for #${ticketNumber} is corrected.\nAdministrator`);
+      // The reply goes on the customer's channel (the only one their identities allow), with a file.
+      expect(await page.locator('[data-testid="reply-channel"] option').allTextContents()).toEqual(['E-mail']);
+      expect(await page.locator('[data-testid="reply-channel"]').inputValue()).toBe('email');
+      await page.locator('[data-testid="reply-attach"]').setInputFiles({ name: 'invoice-fixed.txt', mimeType: 'text/plain', buffer: Buffer.from('corrected invoice') });
+      await page.locator('[data-testid="reply-file"]', { hasText: 'invoice-fixed.txt' }).waitFor();
+      await page.locator('[data-testid="composer-send"]').click();
+      await page.locator('[data-testid="message"][data-direction="outbound"]', { hasText: `the invoice for #${ticketNumber} is corrected` }).waitFor();
+      const inDb = await admin.get(`/tickets/${ticketId}`);
+      expect(inDb.body.messages.at(-1)).toMatchObject({ visibility: 'public', channel: 'email', text, attachments: [expect.objectContaining({ filename: 'invoice-fixed.txt', size: 17 })] });
+      expect(await page.locator('[data-testid="reply-file"]').count()).toBe(0);
+    },
+    STEP_MS,
+  );
+
+  it(
     'shows a colleague viewing and replying, and their note without a reload (realtime)',
     async () => {
       const { ticketId } = tickets.invoice;
@@ -225,6 +269,32 @@ describe('the agents’ console in headless Chromium (served by core)', () => {
       await page.locator('[data-testid="message"][data-visibility="internal"]', { hasText: 'I know this customer' }).waitFor();
       colleague.emit('ticket.unwatch', { ticketId });
       await page.locator('[data-testid="presence"]').waitFor({ state: 'detached' });
+    },
+    STEP_MS,
+  );
+
+  it(
+    'mentions a colleague in a note with @: a chip in the feed, a notification for them',
+    async () => {
+      const { ticketId } = tickets.invoice;
+      await page.locator('#ticket-title').click();
+      await page.keyboard.press('n');
+      const box = page.locator('[data-testid="composer-text"]');
+      await box.pressSequentially('Please look, @ann');
+      await page.locator('[data-testid="mention-option"]', { hasText: 'Anna Agent' }).waitFor();
+      await page.keyboard.press('Enter');
+      await page.locator('[data-testid="mention-menu"]').waitFor({ state: 'detached' });
+      await box.pressSequentially('thanks');
+      const anna = await admin.get('/agents?q=anna');
+      const annaId = anna.body.items[0].id as string;
+      expect(await box.inputValue()).toBe(`Please look, @[Anna Agent](agent:${annaId}) thanks`);
+      await page.locator('[data-testid="composer-send"]').click();
+      const chip = page.locator('[data-testid="message"][data-visibility="internal"] [data-testid="mention"]');
+      await chip.waitFor();
+      expect([await chip.textContent(), await chip.getAttribute('data-agent-id')]).toEqual(['@Anna Agent', annaId]);
+      const annaApi = await new ApiClient(core!.api).login('anna@desk.test', 'anna-password-1');
+      const notes = await annaApi.get('/me/notifications');
+      expect(notes.body.items).toEqual([expect.objectContaining({ kind: 'mention', ticket: expect.objectContaining({ id: ticketId }), actor: expect.objectContaining({ name: 'Administrator' }) })]);
     },
     STEP_MS,
   );
@@ -254,6 +324,37 @@ describe('the agents’ console in headless Chromium (served by core)', () => {
       expect(await page.locator('[data-testid="reopen"]').isVisible()).toBe(true);
       const t = await admin.get(`/tickets/${tickets.invoice.ticketId}`);
       expect(t.body.status.kind).toBe('resolved');
+    },
+    STEP_MS,
+  );
+
+  it(
+    'shows the contact, related tickets and the history in the side panel; the contact can be renamed',
+    async () => {
+      const { ticketId } = tickets.invoice;
+      const other = await admin.post('/tickets', { subject: 'Invoice follow-up', registrationChannel: 'phone', contact: { email: 'invoice@example.org' } });
+      expect(other.status).toBe(201);
+      await page.reload();
+      const side = page.locator('[data-testid="side-panel"]');
+      await side.locator('[data-testid="contact-name"]', { hasText: 'Customer invoice' }).waitFor();
+      expect(await side.locator('[data-testid="identity"][data-kind="email"]').textContent()).toContain('invoice@example.org');
+      await side.locator('[data-testid="related-ticket"]', { hasText: 'Invoice follow-up' }).waitFor();
+      const kinds = await side.locator('[data-testid="history-event"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
+      expect(kinds[0]).toBe('created');
+      expect(kinds).toEqual(expect.arrayContaining(['message_added', 'status_changed']));
+      await page.screenshot({ path: join(ARTIFACTS, 'console-ticket-side.png'), fullPage: true });
+
+      await side.locator('[data-testid="contact-edit"]').click();
+      await side.locator('[data-testid="contact-name-input"]').fill('Ivan Invoice');
+      await side.locator('[data-testid="contact-save"]').click();
+      await side.locator('[data-testid="contact-name"]', { hasText: 'Ivan Invoice' }).waitFor();
+      const t = await admin.get(`/tickets/${ticketId}`);
+      expect(t.body.contact.name).toBe('Ivan Invoice');
+
+      await side.locator('[data-testid="related-ticket"]', { hasText: 'Invoice follow-up' }).click();
+      await page.waitForURL(`**/tickets/${other.body.id}`);
+      await page.getByRole('heading', { name: /Invoice follow-up/ }).waitFor();
+      await page.locator('[data-testid="related-ticket"]', { hasText: 'Invoice is wrong' }).waitFor();
     },
     STEP_MS,
   );
@@ -311,7 +412,8 @@ describe('the agents’ console in headless Chromium (served by core)', () => {
       await quiet.getByLabel('Password').fill(ADMIN.password);
       await quiet.getByRole('button', { name: 'Sign in' }).click();
       await quiet.locator('[data-view="all"]').click();
-      await waitFor('the rows', async () => ((await quiet.locator('[data-testid="ticket-row"]').count()) === 4 ? true : undefined));
+      // The four seeded tickets and the side panel step's follow-up.
+      await waitFor('the rows', async () => ((await quiet.locator('[data-testid="ticket-row"]').count()) === 5 ? true : undefined));
       await quiet.locator('.subject a', { hasText: 'Cannot log in' }).click();
       await quiet.locator('[data-testid="composer-text"]').fill('Works without sockets.');
       await quiet.locator('[data-testid="composer-send"]').click();

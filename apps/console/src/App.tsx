@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Outlet, Route, Routes, useLocation } from 'react-router-dom';
 import { useAuth } from './auth';
@@ -6,6 +7,9 @@ import { InboxPage } from './pages/Inbox';
 import { LoginPage } from './pages/Login';
 import { TicketPage } from './pages/Ticket';
 
+/** The admin screens are a chunk of their own: the first screen (and every non-admin) never loads them. */
+const AdminArea = lazy(() => import('./pages/admin/AdminArea'));
+
 export function App() {
   return (
     <Routes>
@@ -13,6 +17,7 @@ export function App() {
       <Route element={<RequireAuth />}>
         <Route path="/" element={<InboxPage />} />
         <Route path="/tickets/:id" element={<TicketPage />} />
+        <Route path="/admin/*" element={<AdminGate />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>
@@ -60,6 +65,11 @@ function Header() {
       <Link to="/" className="brand">
         {t('app.name')}
       </Link>
+      {session?.agent.role === 'admin' ? (
+        <Link to="/admin" className="topbar-link" data-testid="admin-link">
+          {t('admin.title')}
+        </Link>
+      ) : null}
       <div className="topbar-right">
         <LanguageSelect />
         <span className="who">{t('app.signedInAs', { name: session?.agent.name })}</span>
@@ -68,6 +78,24 @@ function Header() {
         </button>
       </div>
     </header>
+  );
+}
+
+/** Admins get the admin screens; anyone else a "not allowed" page, and nothing admin is loaded or fetched. */
+function AdminGate() {
+  const { t } = useTranslation();
+  const { session } = useAuth();
+  if (session?.agent.role !== 'admin') {
+    return (
+      <p className="empty" role="alert" data-testid="not-allowed">
+        {t('admin.notAllowed')}
+      </p>
+    );
+  }
+  return (
+    <Suspense fallback={<p className="empty">{t('admin.loading')}</p>}>
+      <AdminArea />
+    </Suspense>
   );
 }
 

@@ -24,7 +24,7 @@ const auth: Middleware = {
 client.use(auth);
 
 /** The answer's data, or an ApiError; a 401 (but for the login) also ends the session. */
-async function call<T>(path: string, run: () => Promise<{ data?: unknown; error?: unknown; response: Response }>): Promise<T> {
+export async function call<T>(path: string, run: () => Promise<{ data?: unknown; error?: unknown; response: Response }>): Promise<T> {
   let result: Awaited<ReturnType<typeof run>>;
   try {
     result = await run();
@@ -87,3 +87,24 @@ export const api = {
 };
 
 export { ApiError };
+
+/**
+ * A JSON call for the admin screens, whose bodies are built at run time from field descriptions.
+ * A failure is an ApiError that keeps core's validation `details` (`[{ path, message }]`).
+ */
+export async function rawCall<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }).catch(() => {
+    throw toApiError(0, null);
+  });
+  const json: unknown = res.status === 204 ? null : await res.json().catch(() => null);
+  if (!res.ok) {
+    const err = toApiError(res.status, json);
+    const details = (json as { error?: { details?: unknown } } | null)?.error?.details;
+    if (Array.isArray(details)) Object.assign(err, { details });
+    if (isSessionExpired(err, url)) onExpired?.();
+    throw err;
+  }
+  return json as T;
+}

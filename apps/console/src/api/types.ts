@@ -92,3 +92,44 @@ export interface TicketDetail extends TicketRow {
   messages: Message[];
   attachments: Attachment[];
 }
+
+/** `GET /canned-responses` (apps/core/src/canned-responses): every group with its responses. */
+export interface CannedResponse {
+  id: string;
+  groupId: string;
+  title: string;
+  body: string;
+  position: number;
+}
+
+export interface CannedGroup {
+  id: string;
+  name: string;
+  position: number;
+  responses: CannedResponse[];
+}
+
+/** `GET /agents` (admin only), `GET /groups`, `GET /statuses`: what the admin screens read. */
+export interface AdminAgent {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  active: boolean;
+  groups?: { id: string; name: string; line: number | null }[];
+}
+
+export interface AdminGroup {
+  id: string;
+  name: string;
+  line: 1 | 2 | null;
+  memberCount: number;
+}
+
+export interface AdminStatus {
+  key: string;
+  name: string;
+  kind: StatusKind;
+  isSystem: boolean;
+  position: number;
+}

@@ -7,6 +7,11 @@ import type { Attachment, Message, TicketDetail } from '../api/types';
 import { useAuth } from '../auth';
 import { ChannelIcon, StatusBadge } from '../components/ChannelIcon';
 import { Dialog, isTyping } from '../components/Dialog';
+import { CannedPicker } from '../components/ticket/CannedPicker';
+import { useMentions, withMentions } from '../components/ticket/Mentions';
+import { AttachmentPicker, ChannelPicker, replyApi, type Uploaded } from '../components/ticket/ReplyOptions';
+import { customerChannel, replyChannels, type ReplyChannel } from '../components/ticket/ticket-helpers';
+import { SidePanel, sideApi } from '../components/ticket/SidePanel';
 import { ApiError } from '../lib/api-error';
 import { formatDateTime, localInputToIso } from '../lib/format';
 import { canTransition, nextKinds, statusKeyFor, type StatusKind } from '../lib/lifecycle';
@@ -180,11 +185,16 @@ function TicketView({ ticket }: { ticket: TicketDetail }) {
         <Presence ticketId={ticket.id} />
       </header>
 
-      <section className="feed" aria-label={t('ticket.feed')} data-testid="feed">
-        {ticket.messages.length === 0 ? <p className="empty">{t('ticket.noMessages')}</p> : ticket.messages.map((m) => <MessageItem key={m.id} ticketId={ticket.id} m={m} />)}
-      </section>
+      <div className="ticket-body">
+        <div className="ticket-main">
+          <section className="feed" aria-label={t('ticket.feed')} data-testid="feed">
+            {ticket.messages.length === 0 ? <p className="empty">{t('ticket.noMessages')}</p> : ticket.messages.map((m) => <MessageItem key={m.id} ticketId={ticket.id} m={m} />)}
+          </section>
 
-      <Composer ticketId={ticket.id} tab={tab} setTab={setTab} textareaRef={composerRef} onSent={refresh} />
+          <Composer ticketId={ticket.id} contactId={ticket.contact?.id ?? null} messages={ticket.messages} tab={tab} setTab={setTab} textareaRef={composerRef} onSent={refresh} />
+        </div>
+        <SidePanel ticket={ticket} />
+      </div>
 
       {overlay === 'escalate' && <EscalateDialog onClose={closeOverlay} onSubmit={(note) => escalate.mutate(note)} busy={escalate.isPending} />}
       {overlay === 'hold' && <HoldDialog onClose={closeOverlay} onSubmit={(until) => status.mutate({ to: 'on_hold', until })} busy={status.isPending} />}
@@ -249,7 +259,7 @@ function MessageItem({ ticketId, m }: { ticketId: string; m: Message }) {
         <time dateTime={m.receivedAt ?? m.createdAt}>{formatDateTime(m.receivedAt ?? m.createdAt, i18n.language)}</time>
       </div>
       {m.subject && m.channel === 'email' && <div className="msg-subject">{m.subject}</div>}
-      <div className="msg-body">{m.text}</div>
+      <div className="msg-body">{internal && m.text ? withMentions(m.text) : m.text}</div>
       {m.attachments.length > 0 && (
         <ul className="files" aria-label={t('ticket.attachments')}>
           {m.attachments.map((a) => (
@@ -314,6 +324,8 @@ const formatSize = (n: number) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n
 
 function Composer(props: {
   ticketId: string;
+  contactId: string | null;
+  messages: Message[];
   tab: 'public' | 'internal';
   setTab: (v: 'public' | 'internal') => void;
   textareaRef: React.RefObject<HTMLTextAreaElement | null>;
@@ -323,7 +335,40 @@ function Composer(props: {
   const { typing } = useRealtime();
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const [picking, setPicking] = useState(false);
+  const [caret, setCaret] = useState(0);
   const { ticketId, tab } = props;
+  // Replies: the channels the contact can be reached on (the customer's own by default), and files.
+  const contact = useQuery({ queryKey: ['contact', props.contactId], queryFn: () => sideApi.contact(props.contactId!), enabled: Boolean(props.contactId) });
+  const channels = replyChannels(contact.data?.identities ?? []);
+  const [picked, setPicked] = useState<ReplyChannel | undefined>();
+  const channel = channels.some((c) => c.channel === picked) ? picked : customerChannel(props.messages, channels.map((c) => c.channel));
+  const [files, setFiles] = useState<Uploaded[]>([]);
+  const mentions = useMentions({
+    enabled: tab === 'internal',
+    text,
+    caret,
+    apply: (next, at) => {
+      setText(next);
+      setCaret(at);
+      requestAnimationFrame(() => props.textareaRef.current?.setSelectionRange(at, at));
+    },
+  });
+  const closePicker = useCallback(() => setPicking(false), []);
+  // A chosen canned response goes where the cursor was (or at the end), and the composer keeps the focus.
+  const insertCanned = useCallback(
+    (body: string) => {
+      const el = props.textareaRef.current;
+      setText((prev) => {
+        const at = Math.min(el?.selectionStart ?? prev.length, prev.length);
+        const end = Math.max(at, Math.min(el?.selectionEnd ?? at, prev.length));
+        return prev.slice(0, at) + body + prev.slice(end);
+      });
+      setPicking(false);
+      requestAnimationFrame(() => props.textareaRef.current?.focus());
+    },
+    [props.textareaRef],
+  );
   const hasText = text.trim().length > 0 && tab === 'public';
 
   // While a reply has text, tell the others every few seconds (the server forgets typing after 6 s);
@@ -339,9 +384,16 @@ function Composer(props: {
   }, [hasText, typing, ticketId]);
 
   const send = useMutation({
-    mutationFn: () => api.addMessage(ticketId, text.trim(), tab),
+    mutationFn: () =>
+      replyApi.send(ticketId, {
+        body: text.trim(),
+        visibility: tab,
+        ...(tab === 'public' && channel ? { channel } : {}),
+        ...(tab === 'public' && files.length > 0 ? { attachmentIds: files.map((f) => f.id) } : {}),
+      }),
     onSuccess: () => {
       setText('');
+      setFiles([]);
       setError(null);
       props.onSent();
     },
@@ -376,28 +428,48 @@ function Composer(props: {
         <textarea
           ref={props.textareaRef}
           value={text}
-          onChange={(e) => setText(e.target.value)}
+          onChange={(e) => {
+            setText(e.target.value);
+            setCaret(e.target.selectionStart);
+          }}
+          onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
           onKeyDown={(e) => {
+            if (mentions.onKeyDown(e)) return;
             if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) submit();
             if (e.key === 'Escape') e.currentTarget.blur();
           }}
           placeholder={tab === 'public' ? t('composer.replyPlaceholder') : t('composer.notePlaceholder')}
           aria-label={tab === 'public' ? t('composer.reply') : t('composer.note')}
           rows={5}
+          aria-autocomplete={tab === 'internal' ? 'list' : undefined}
+          aria-expanded={tab === 'internal' ? mentions.expanded : undefined}
+          aria-controls={mentions.expanded ? 'mention-menu' : undefined}
+          aria-activedescendant={mentions.expanded ? mentions.activeId : undefined}
           data-testid="composer-text"
         />
+        {mentions.menu}
+        {tab === 'public' && (
+          <div className="reply-options">
+            <ChannelPicker options={channels} value={channel} onChange={setPicked} />
+            <AttachmentPicker files={files} setFiles={setFiles} />
+          </div>
+        )}
         {error && (
           <p className="alert alert-error" role="alert">
             {error}
           </p>
         )}
         <div className="composer-foot">
+          <button type="button" className="btn btn-small" onClick={() => setPicking(true)} data-testid="canned-open">
+            {t('ticket.canned.open')}
+          </button>
           <span className="muted small">{t('composer.hint')}</span>
           <button type="submit" className={tab === 'public' ? 'btn btn-primary' : 'btn btn-note'} disabled={!text.trim() || send.isPending} data-testid="composer-send">
             {send.isPending ? t('composer.sending') : tab === 'public' ? t('composer.send') : t('composer.addNote')}
           </button>
         </div>
       </div>
+      {picking && <CannedPicker ticketId={ticketId} onClose={closePicker} onInsert={insertCanned} />}
     </form>
   );
 }
