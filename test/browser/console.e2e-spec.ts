@@ -8,7 +8,7 @@
  * chromium`, or CHROMIUM_PATH set to a Chromium / Chrome binary.
  */
 import { getQueueToken } from '@nestjs/bullmq';
-import { QueueName, type OutboundMessage } from '@switchboard/contracts';
+import { JobName, QueueName, type OutboundMessage } from '@switchboard/contracts';
 import type { Queue } from 'bullmq';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -274,6 +274,92 @@ describe('the agents’ console in headless Chromium (served by core)', () => {
   );
 
   it(
+    'shows a customer message from the inbound queue in the open ticket within 2 s, without a reload',
+    async () => {
+      const { ticketId } = tickets.invoice;
+      const text = `Thanks, still waiting for it (${Date.now()}).`;
+      const started = Date.now();
+      await enqueueInbound(inbound!, emailMessage({ subject: 'Re: Invoice is wrong', text, sender: { email: 'invoice@example.org', displayName: 'Customer invoice' }, threadHints: { ticketId, messageIds: [] } }));
+      await page.locator('[data-testid="message"][data-direction="inbound"]', { hasText: text }).waitFor({ timeout: 5_000 });
+      expect(Date.now() - started).toBeLessThanOrEqual(2_000);
+    },
+    STEP_MS,
+  );
+
+  it(
+    'changes a reply’s delivery state on screen as delivery reports arrive, with a retry on failure',
+    async () => {
+      const { ticketId } = tickets.invoice;
+      const delivery = queue(core!.redis, core!.config.QUEUE_PREFIX, QueueName.Delivery);
+      try {
+        const text = `Delivery check ${Date.now()}`;
+        await page.locator('[data-testid="composer-text"]').click();
+        await page.locator('[data-testid="composer-text"]').blur();
+        await page.keyboard.press('r');
+        await page.locator('[data-testid="composer-text"]').fill(text);
+        await page.locator('[data-testid="composer-send"]').click();
+        const msg = page.locator('[data-testid="message"][data-direction="outbound"]', { hasText: text });
+        await msg.waitFor();
+        const t = await admin.get(`/tickets/${ticketId}`);
+        const id = t.body.messages.find((m: { text?: string; body?: string }) => (m.text ?? m.body) === text).id as string;
+        const report = async (status: string, extra: object = {}) => {
+          const job = await delivery.add(JobName.DeliveryReport, { v: 1, messageId: id, status, at: new Date().toISOString(), ...extra }, { jobId: `br-${id}-${status}` });
+          expect((await settled(delivery, job.id!)).state).toBe('completed');
+        };
+        const state = msg.locator('[data-testid="delivery"]');
+        await report('sent');
+        await state.filter({ hasText: 'Delivery: Sent' }).waitFor();
+        await report('delivered');
+        await state.filter({ hasText: 'Delivery: Delivered' }).waitFor();
+        expect(await msg.locator('[data-testid="retry"]').count()).toBe(0);
+
+        const text2 = `Failing delivery ${Date.now()}`;
+        await page.locator('[data-testid="composer-text"]').fill(text2);
+        await page.locator('[data-testid="composer-send"]').click();
+        const msg2 = page.locator('[data-testid="message"][data-direction="outbound"]', { hasText: text2 });
+        await msg2.waitFor();
+        const t2 = await admin.get(`/tickets/${ticketId}`);
+        const id2 = t2.body.messages.find((m: { text?: string; body?: string }) => (m.text ?? m.body) === text2).id as string;
+        const job = await delivery.add(JobName.DeliveryReport, { v: 1, messageId: id2, status: 'failed', reason: '550 no such mailbox', at: new Date().toISOString() }, { jobId: `br-${id2}-failed` });
+        expect((await settled(delivery, job.id!)).state).toBe('completed');
+        await msg2.locator('[data-testid="delivery"]', { hasText: 'Delivery: Failed' }).waitFor();
+        expect(await msg2.locator('[data-testid="delivery"]').textContent()).toContain('550 no such mailbox');
+        await msg2.locator('[data-testid="retry"]').waitFor();
+      } finally {
+        await delivery.close();
+      }
+    },
+    STEP_MS,
+  );
+
+  it(
+    'shows a second agent, in their own browser context, that the first is replying',
+    async () => {
+      const { ticketId } = tickets.invoice;
+      const context = await browser!.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-US' });
+      try {
+        const second = await context.newPage();
+        second.setDefaultTimeout(10_000);
+        await second.goto(`${core!.url}/`);
+        await second.waitForURL('**/login');
+        await second.getByLabel('E-mail').fill('anna@desk.test');
+        await second.getByLabel('Password').fill('anna-password-1');
+        await second.getByRole('button', { name: 'Sign in' }).click();
+        await second.getByRole('heading', { name: /My open/ }).waitFor();
+        await second.goto(`${core!.url}/tickets/${ticketId}`);
+        await second.locator('[data-testid="presence"]', { hasText: 'Administrator is viewing' }).waitFor();
+        await page.locator('[data-testid="composer-text"]').pressSequentially('Typing a reply');
+        await second.locator('[data-testid="presence"]', { hasText: 'Administrator is replying' }).waitFor();
+        await page.locator('[data-testid="presence"]', { hasText: 'Anna Agent is viewing' }).waitFor();
+        await page.locator('[data-testid="composer-text"]').fill('');
+      } finally {
+        await context.close();
+      }
+    },
+    STEP_MS,
+  );
+
+  it(
     'mentions a colleague in a note with @: a chip in the feed, a notification for them',
     async () => {
       const { ticketId } = tickets.invoice;
@@ -355,6 +441,24 @@ describe('the agents’ console in headless Chromium (served by core)', () => {
       await page.waitForURL(`**/tickets/${other.body.id}`);
       await page.getByRole('heading', { name: /Invoice follow-up/ }).waitFor();
       await page.locator('[data-testid="related-ticket"]', { hasText: 'Invoice is wrong' }).waitFor();
+    },
+    STEP_MS,
+  );
+
+  it(
+    'escalates from the ticket page with e and a note; the ticket shows the 2nd line',
+    async () => {
+      await page.locator('#ticket-title').click();
+      await page.keyboard.press('e');
+      const dialog = page.locator('[data-testid="escalate-dialog"]');
+      await dialog.waitFor();
+      await dialog.locator('textarea').fill('Needs a refund decision from billing.');
+      await dialog.getByRole('button', { name: 'Escalate' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await page.locator('.badge-line', { hasText: 'Line 2' }).waitFor();
+      expect(await page.locator('[data-testid="escalate"]').count()).toBe(0);
+      const id = page.url().split('/tickets/')[1];
+      expect((await admin.get(`/tickets/${id}`)).body.line).toBe(2);
     },
     STEP_MS,
   );
